@@ -1,0 +1,5 @@
+import sys
+
+from studylog.cli import main
+
+sys.exit(main())

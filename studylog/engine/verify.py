@@ -1,0 +1,241 @@
+"""Put it together: find the implementations, index the logs' formulas, check every link.
+
+This is the engine's front door; the CLI, the pytest integration and the MkDocs layer all call
+:func:`verify_paths` (or its pieces) and only turn the result into exit codes or build errors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from studylog.engine.binding import Binding, bindings_of
+from studylog.engine.check import EXEMPT, INVALID, MISMATCH, MISSING, UNLINKED, VERIFIED, CheckResult, check_binding
+from studylog.engine.scan import Formula, ScannedLog, markdown_files, scan_file
+from studylog.errors import RegistryError, StudylogError
+
+DEFAULT_IMPLEMENTATIONS = ("studylog",)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectConfig:
+    """``[tool.studylog]`` of the project's ``pyproject.toml``."""
+
+    root: Path
+    docs_dir: Path
+    implementations: tuple[str, ...] = DEFAULT_IMPLEMENTATIONS
+
+
+def load_config(root: Path | None = None) -> ProjectConfig:
+    """Read ``[tool.studylog]`` from ``root/pyproject.toml`` (defaults where absent)."""
+    root = (root or Path.cwd()).resolve()
+    table: dict[str, object] = {}
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("studylog", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise StudylogError(f"invalid TOML: {exc}", path=str(pyproject)) from None
+    impls = table.get("implementations", DEFAULT_IMPLEMENTATIONS)
+    if not isinstance(impls, list | tuple) or not all(isinstance(x, str) for x in impls):
+        raise StudylogError("[tool.studylog] implementations must be a list of package names", path=str(pyproject))
+    docs = root / str(table.get("docs_dir", "docs"))
+    return ProjectConfig(root=root, docs_dir=docs, implementations=tuple(impls))
+
+
+# ------------------------------------------------------------------------------------------ discover
+
+
+def _modules(package: str) -> Iterable[ModuleType]:
+    try:
+        module = importlib.import_module(package)
+    except ImportError as exc:
+        raise RegistryError(f"cannot import implementation package {package!r}: {exc}") from None
+    yield module
+    for info in pkgutil.walk_packages(getattr(module, "__path__", []), prefix=f"{package}."):
+        try:
+            yield importlib.import_module(info.name)
+        except ImportError as exc:
+            raise RegistryError(f"cannot import {info.name!r}: {exc}") from None
+
+
+def discover(packages: Iterable[str], root: Path | None = None) -> list[Binding]:
+    """Import every module of ``packages`` and collect the ``@implements`` bindings defined there."""
+    if root is not None and str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    seen: set[int] = set()
+    found: list[Binding] = []
+    for package in packages:
+        for module in _modules(package):
+            for value in list(vars(module).values()):
+                if getattr(value, "__module__", None) != module.__name__ or id(value) in seen:
+                    continue
+                seen.add(id(value))
+                found.extend(bindings_of(value))
+                if isinstance(value, type):  # methods decorated inside a class
+                    for member in vars(value).values():
+                        found.extend(bindings_of(getattr(member, "__func__", member)))
+    return found
+
+
+# ------------------------------------------------------------------------------------------ index
+
+
+@dataclass
+class FormulaIndex:
+    """All formulas of a set of logs, by id."""
+
+    logs: list[ScannedLog] = field(default_factory=list)
+    by_id: dict[str, Formula] = field(default_factory=dict)
+    problems: list[StudylogError] = field(default_factory=list)
+
+    @property
+    def formulas(self) -> list[Formula]:
+        return [f for log in self.logs for f in log.formulas]
+
+
+def build_index(files: Iterable[Path], root: Path | None = None) -> FormulaIndex:
+    """Scan ``files``; duplicate ids and markup errors become problems, not exceptions."""
+    index = FormulaIndex()
+    for path in files:
+        shown = str(path.relative_to(root)) if root and path.is_absolute() and path.is_relative_to(root) else str(path)
+        try:
+            log = scan_file(path, shown)
+        except StudylogError as exc:
+            index.problems.append(exc)
+            continue
+        index.logs.append(log)
+        for formula in log.formulas:
+            if formula.id is None:
+                continue
+            first = index.by_id.get(formula.id)
+            if first is not None:
+                index.problems.append(
+                    RegistryError(f"duplicate formula id (first defined at {first.location})",
+                                  path=formula.path, line=formula.line, formula_id=formula.id)  # fmt: skip
+                )
+                continue
+            index.by_id[formula.id] = formula
+    for log in index.logs:
+        for ref in log.references:
+            if ref.id not in index.by_id:
+                index.problems.append(
+                    RegistryError("reference to an unknown formula id", path=ref.path, line=ref.line, formula_id=ref.id)
+                )
+    return index
+
+
+# ------------------------------------------------------------------------------------------ verify
+
+
+@dataclass(frozen=True)
+class FormulaStatus:
+    """The verdict on one formula."""
+
+    formula: Formula
+    status: str
+    message: str = ""
+    bindings: tuple[Binding, ...] = ()
+    line: int | None = None  # where the problem is, if more precise than the formula's line
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (VERIFIED, EXEMPT)
+
+    def problem_line(self) -> str:
+        f = self.formula
+        return f"{f.path}:{self.line or f.line}: {f.id or '(no id)'}: {self.message}"
+
+
+@dataclass
+class Report:
+    """The result of verifying a set of logs."""
+
+    statuses: list[FormulaStatus] = field(default_factory=list)
+    problems: list[StudylogError] = field(default_factory=list)  # not tied to one verifiable formula
+    results: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(s.ok for s in self.statuses)
+
+    def by_id(self) -> dict[str, FormulaStatus]:
+        return {s.formula.id: s for s in self.statuses if s.formula.id}
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys((VERIFIED, MISMATCH, INVALID, MISSING, UNLINKED, EXEMPT), 0)
+        for s in self.statuses:
+            out[s.status] += 1
+        return out
+
+
+def check_all(index: FormulaIndex, bindings: list[Binding], *, seed: int = 0, only: set[str] | None = None) -> Report:
+    """Check every binding whose formulas are in ``index`` and give each formula its verdict.
+
+    ``only`` restricts the work to the bindings of these formula ids (for one pytest item).
+    """
+    report = Report(problems=list(index.problems))
+    by_formula: dict[str, list[tuple[Binding, list[CheckResult]]]] = {}
+    for binding in bindings:
+        if only is not None and not (set(binding.formula_ids) & only):
+            continue
+        present = [fid for fid in binding.formula_ids if fid in index.by_id]
+        if not present:
+            continue  # a binding for logs outside the scanned paths
+        absent = [fid for fid in binding.formula_ids if fid not in index.by_id]
+        if absent:
+            report.problems.append(
+                RegistryError(f"{binding.path} implements unknown formula id(s) {', '.join(absent)}",
+                              path=binding.source_file, line=binding.source_line)  # fmt: skip
+            )
+            continue
+        results = check_binding(binding, [index.by_id[fid] for fid in binding.formula_ids], seed=seed)
+        report.results.extend(results)
+        for fid in binding.formula_ids:
+            by_formula.setdefault(fid, []).append((binding, results))
+    for formula in index.formulas:
+        if only is not None and formula.id not in only:
+            continue
+        report.statuses.append(_verdict(formula, by_formula.get(formula.id or "", [])))
+    return report
+
+
+def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]]) -> FormulaStatus:
+    bindings = tuple(b for b, _ in checks)
+    if formula.exempt is not None:
+        if checks:
+            return FormulaStatus(formula, INVALID, f"exempt (\"{formula.exempt}\") but implemented by "
+                                 f"{bindings[0].path}: drop one of the two", bindings)  # fmt: skip
+        return FormulaStatus(formula, EXEMPT, formula.exempt)
+    if formula.id is None:
+        if formula.display or formula.is_equation:
+            what = "display formula" if formula.display else "inline equation"
+            return FormulaStatus(formula, UNLINKED, f"{what} without an id: link it ({{#id}}) or exempt it")
+        return FormulaStatus(formula, "prose")
+    if not checks:
+        return FormulaStatus(formula, MISSING, f"no implementation declares @implements({formula.id!r})")
+    for binding, results in checks:
+        for r in results:
+            if r.status == VERIFIED:
+                continue
+            if r.formula_id in (None, formula.id):
+                return FormulaStatus(formula, r.status, r.message, bindings, r.line)
+            # the system failed in another of its formulas: this one is not verified either
+            return FormulaStatus(formula, r.status, f"its system failed in {r.formula_id}: {r.message}", bindings, r.line)
+    worst = max((r.max_abs_diff or 0.0) for _, rs in checks for r in rs)
+    return FormulaStatus(formula, VERIFIED, f"max abs diff {worst:.2g}", bindings)
+
+
+def verify_paths(paths: list[Path], config: ProjectConfig, *, seed: int = 0) -> Report:
+    """Scan the Markdown at ``paths``, discover the implementations, and check everything."""
+    index = build_index(markdown_files(paths), config.root)
+    bindings = discover(config.implementations, config.root)
+    report = check_all(index, bindings, seed=seed)
+    report.statuses = [s for s in report.statuses if s.status != "prose"]
+    return report
