@@ -109,6 +109,8 @@ class In:
     """The symbol is an input: drawn by ``sample`` and passed to the implementation as ``arg``.
 
     ``arg=None`` draws the value for the formula only (the implementation does not take it).
+    Symbols bound to the same ``arg`` share one value (``x_i`` and ``x_j`` under the vectorized index
+    convention).
     """
 
     arg: str | None

@@ -182,10 +182,16 @@ def check_binding(binding: Binding, formulas: list[Formula], *, seed: int = 0) -
             taken: list[float] = []
             env: dict[str, Any] = {}
             kwargs: dict[str, Any] = dict(binding.fixed)
+            by_arg: dict[str, Any] = {}  # symbols bound to the same argument share its value (x_i, x_j)
             for key, role in binding.symbols.items():
                 if isinstance(role, In):
+                    if role.arg is not None and role.arg in by_arg:
+                        env[key] = by_arg[role.arg]
+                        continue
                     value = sample(role.sample, rng, shape=binding.shape, dims=dims, taken=taken)
                     env[key] = value
+                    if role.arg is not None:
+                        by_arg[role.arg] = value
                     if role.arg is not None:
                         kwargs[role.arg] = value.copy() if isinstance(value, np.ndarray) else value
                 elif isinstance(role, Const):

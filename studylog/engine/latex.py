@@ -121,7 +121,7 @@ def normalize(tokens: list[Token]) -> list[Token]:
             continue
         if text == "^":
             # ^\top, ^{\top}, ^T, ^{T}, ^{\mathsf{T}} -> transpose marker
-            rest = [t.text for t in tokens[i + 1 : i + 4]]
+            rest = [_ALIASES.get(t.text, t.text) for t in tokens[i + 1 : i + 4]]
             for pattern, width in (([r"\top"], 1), (["{", r"\top", "}"], 3), (["{", r"\mathsf{T}", "}"], 3),
                                    ([r"\mathsf{T}"], 1), (["T"], 1), (["{", "T", "}"], 3)):  # fmt: skip
                 if rest[:width] == pattern:
