@@ -22,6 +22,7 @@ from markdown.preprocessors import Preprocessor
 from studylog.engine.check import EXEMPT, VERIFIED
 from studylog.engine.scan import _FENCE_RE, ID_RE, REF_RE, Formula, _inline_spans, _parse_attrs
 from studylog.errors import RenderError, StudylogError
+from studylog.site.examples import Example, is_exec, is_expect_fence, parse_info, render_example
 from studylog.site.state import SiteState
 
 _INLINE_ATTRS = re.compile(r"\{(?:#" + ID_RE + r'|exempt="[^"]*")(?:\s+(?:#' + ID_RE + r'|exempt="[^"]*"))*\}')
@@ -152,6 +153,16 @@ class MathPreprocessor(Preprocessor):
 
         return REF_RE.sub(link, text)
 
+    def _example(self, lang: str, options: dict[str, str], code: str, index: int) -> str:
+        path, line = self._where(index)
+        example = Example(path, line, code, options)
+        cache = self.state.examples
+        assert cache is not None
+        rendered, error = render_example(self.md, example, lang, cache, self.state.example_timeout)
+        if error is not None:
+            return self.md.htmlStash.store(self._fail(f"the example failed: {error}", index))
+        return self.md.htmlStash.store(rendered)
+
     # -------------------------------------------------------------------- driver
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
@@ -177,7 +188,14 @@ class MathPreprocessor(Preprocessor):
                 out.extend(lines[i:])
                 break
             if lang != "math":
-                out.extend(lines[i : j + 1])
+                options = parse_info(rest)
+                if is_exec(lang, options) and self.state.examples is not None:
+                    body = [ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : j]]
+                    out.extend(["", indent + self._example(lang, options, "\n".join(body), i), ""])
+                elif is_expect_fence(lang, rest) and self.state.examples is not None:
+                    pass  # the expected output is asserted by pytest; the page shows the real output
+                else:
+                    out.extend(lines[i : j + 1])
                 i = j + 1
                 continue
             body = [ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : j]]

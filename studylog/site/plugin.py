@@ -28,6 +28,7 @@ from studylog.engine.check import EXEMPT, VERIFIED
 from studylog.engine.scan import front_matter_lines, markdown_files
 from studylog.engine.verify import build_index, check_all, discover, load_config
 from studylog.errors import StudylogError
+from studylog.site.examples import ExampleCache, source_fingerprint
 from studylog.site.extension import StudylogExtension
 from studylog.site.katex import ENGINES, MathRenderer, css_package, find_node_modules
 from studylog.site.state import PageContext, SiteOptions, SiteState, relative_url
@@ -43,6 +44,8 @@ class StudylogConfig(Config):
     verify = opt.Type(bool, default=True)
     export = opt.Type(str, default="formulas.json")
     macros = opt.Type(dict, default={})
+    examples_cache_dir = opt.Type(str, default=".studylog-cache/examples")
+    example_timeout = opt.Type((int, float), default=60)
 
 
 class StudylogPlugin(BasePlugin[StudylogConfig]):
@@ -68,7 +71,12 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
             repo_url=config.repo_url or None, branch=branch, macros=dict(self.config.macros),
         )  # fmt: skip
         renderer = MathRenderer(options.engine, self.root, cache, options.macros)
-        self.state = SiteState(options, self.root, renderer, on_problem=log.warning)
+        self.state = SiteState(options, self.root, renderer, on_problem=log.warning, pages_only=True)
+        packages = sorted({name.split(".")[0] for name in load_config(self.root).implementations})
+        fingerprint = source_fingerprint([self.root / p for p in packages if (self.root / p).is_dir()])
+        ex_dir = self.root / self.config.examples_cache_dir if self.config.examples_cache_dir else None
+        self.state.examples = ExampleCache(ex_dir, fingerprint)
+        self.state.example_timeout = float(self.config.example_timeout) or None
         config.markdown_extensions.append(StudylogExtension(state=self.state))  # type: ignore[arg-type]
         config.extra_css.insert(0, f"{ASSETS}/katex/katex.min.css")
         config.extra_css.insert(1, f"{ASSETS}/studylog.css")
@@ -86,7 +94,7 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
             state.page_urls[src] = f.url
             state.page_titles[src] = _title_of(Path(f.abs_src_path)) if f.abs_src_path else ""
         for problem in state.index.problems:
-            state.problem(str(problem))
+            state.problem(str(problem), site_wide=True)
         if state.options.verify:
             config_ = load_config(self.root)
             try:
@@ -96,10 +104,10 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
             state.report = check_all(state.index, bindings)
             for problem in state.report.problems:
                 if problem not in state.index.problems:
-                    state.problem(str(problem))
+                    state.problem(str(problem), site_wide=True)
             for status in state.report.statuses:
                 if status.status not in (VERIFIED, EXEMPT, "prose"):
-                    state.problem(status.problem_line())
+                    state.problem(status.problem_line(), site_wide=True)
         return files
 
     def _add_assets(self, files: Files, config: MkDocsConfig) -> None:
@@ -155,6 +163,10 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
         state = self._state()
         if self.config.export:
             state.export(Path(config.site_dir) / self.config.export)
+        if state.examples is not None:
+            ex = state.examples
+            log.info(f"studylog: examples executed: {ex.executed}, from cache: {ex.cached}; "
+                     f"formulas rendered: {state.renderer.renders}")  # fmt: skip
         state.renderer.close()
         self.state = None
 

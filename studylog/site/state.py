@@ -16,6 +16,7 @@ from pathlib import Path
 from studylog.engine.check import VERIFIED
 from studylog.engine.scan import Formula
 from studylog.engine.verify import FormulaIndex, FormulaStatus, Report
+from studylog.site.examples import ExampleCache
 from studylog.site.katex import MathRenderer
 
 log = logging.getLogger("studylog")
@@ -57,9 +58,18 @@ class SiteState:
     page: PageContext | None = None
     problems: list[str] = field(default_factory=list)
     on_problem: Callable[[str], None] | None = None
+    pages_only: bool = False  # under MkDocs: Markdown rendered outside a page (blog excerpts) repeats a page
+    examples: ExampleCache | None = None  # None: executed examples are left to other extensions
+    example_timeout: float | None = 60.0
 
-    def problem(self, message: str) -> None:
-        """Report a build problem (the MkDocs plugin turns these into warnings, fatal with --strict)."""
+    def problem(self, message: str, *, site_wide: bool = False) -> None:
+        """Report a build problem (the MkDocs plugin turns these into warnings, fatal with --strict).
+
+        Problems found while rendering Markdown outside any page (blog excerpts repeat their post) are
+        dropped under MkDocs; ``site_wide`` problems (from the verification pass) are always reported.
+        """
+        if message in self.problems or (self.pages_only and self.page is None and not site_wide):
+            return
         self.problems.append(message)
         if self.on_problem is not None:
             self.on_problem(message)

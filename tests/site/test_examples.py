@@ -1,0 +1,105 @@
+"""Executed examples: output on the page, loud failures with file:line, cache, deterministic figures."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from studylog.site.examples import find_examples
+from tests.conftest import mkdocs_build
+
+GOOD = """---
+date: 2021-08-11
+---
+# Examples
+
+```python exec="on" result="text"
+print(sum(range(5)))
+```
+
+```text expect
+10
+```
+
+```python exec="on" html="1"
+from studylog.figures import figure_html
+from studylog.figures.svg import new_figure
+fig, ax = new_figure(3, 2)
+ax.plot([0, 1, 2], [0, 1, 4])
+print(figure_html(fig, alt="a parabola through three points"))
+```
+"""
+
+BAD = """---
+date: 2021-08-12
+---
+# Broken
+
+Text.
+
+```python exec="on"
+raise RuntimeError("boom")
+```
+"""
+
+
+def _site(fixture_site, pages):
+    root = fixture_site(pages)
+    cfg = root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace('cache_dir: ""', 'cache_dir: ""\n      examples_cache_dir: .cache-ex'))
+    (root / "studylog").symlink_to(Path(__file__).resolve().parents[2] / "studylog")
+    return root
+
+
+def test_output_and_figure_are_on_the_page_and_reruns_come_from_cache(fixture_site, tmp_path: Path) -> None:
+    root = _site(fixture_site, {"blog/posts/good.md": GOOD})
+    first = mkdocs_build(root, tmp_path / "a")
+    assert first.returncode == 0, first.output
+    assert "examples executed: 2, from cache: 0" in first.output
+    page = next((tmp_path / "a").rglob("2021/08/11/examples/index.html")).read_text()
+    assert re.search(r'<code[^>]*>10\s*</code>', page), "the printed output is not shown as text"
+    assert 'alt="a parabola through three points"' in page and "data:image/svg+xml;base64," in page
+    assert page.count(">10") == 1, "the expected-output block must not be shown besides the real output"
+    second = mkdocs_build(root, tmp_path / "b")
+    assert second.returncode == 0, second.output
+    assert "examples executed: 0, from cache: 2" in second.output
+    # byte-identical figures across builds
+    img = lambda d: re.findall(r'src="(data:image/svg\+xml;base64,[^"]+)"', next((tmp_path / d).rglob("2021/08/11/examples/index.html")).read_text())  # noqa: E731
+    assert img("a") == img("b") and img("a")
+
+
+def test_failing_example_fails_the_strict_build_naming_file_and_line(fixture_site, tmp_path: Path) -> None:
+    root = _site(fixture_site, {"blog/posts/bad.md": BAD})
+    build = mkdocs_build(root, tmp_path / "out")
+    assert build.returncode != 0
+    assert "docs/blog/posts/bad.md:8: the example failed: RuntimeError: boom" in build.output, build.output
+
+
+def test_examples_and_expected_output_are_found_with_lines() -> None:
+    examples = find_examples(GOOD, "good.md")
+    assert [(e.line, e.expect) for e in examples] == [(6, "10"), (14, None)]
+
+
+def test_pytest_item_fails_with_the_traceback_and_checks_expected_output() -> None:
+    import pytest
+
+    from studylog.site.example_items import assert_output, run_with_session
+
+    bad = find_examples(BAD, "docs/bad.md")
+    with pytest.raises(RuntimeError, match="boom") as info:
+        run_with_session(bad[0], bad)
+    assert any("docs/bad.md:8" in str(entry.path) for entry in info.traceback)
+    good = find_examples(GOOD.replace("10\n```", "11\n```"), "docs/good.md")
+    with pytest.raises(AssertionError, match="the log expects\n11"):
+        assert_output(good[0], run_with_session(good[0], good))
+
+
+def test_hanging_example_is_stopped_with_a_clear_error() -> None:
+    import pytest
+
+    from studylog.site.example_items import run_with_session
+    from studylog.site.examples import ExampleTimeout
+
+    hang = find_examples("```python exec=\"on\"\nwhile True:\n    pass\n```\n", "docs/hang.md")
+    with pytest.raises(ExampleTimeout, match="longer than 0.5 s"):
+        run_with_session(hang[0], hang, timeout=0.5)
