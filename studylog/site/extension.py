@@ -37,6 +37,18 @@ STATUS_TEXT = {
 }
 
 
+def searchable_once(rendered: str, tex: str) -> str:
+    """Keep KaTeX's HTML and MathML out of the search index and index the formula once, as its TeX.
+
+    Without this the search plugin indexes each formula three times: the glyphs of the HTML, the
+    MathML, and the TeX annotation.
+    """
+    rendered = rendered.replace('<span class="katex-mathml">', '<span class="katex-mathml" data-search-exclude>', 1)
+    rendered = rendered.replace('<span class="katex-html" aria-hidden="true">',
+                                '<span class="katex-html" aria-hidden="true" data-search-exclude>', 1)  # fmt: skip
+    return f'{rendered}<span class="sl-tex" hidden>{html.escape(tex)}</span>'
+
+
 class MathPreprocessor(Preprocessor):
     """Replace math fences, inline math and formula references by stashed HTML."""
 
@@ -64,9 +76,10 @@ class MathPreprocessor(Preprocessor):
     # -------------------------------------------------------------------- rendering
     def _katex(self, tex: str, display: bool, index: int, formula_id: str | None = None) -> str:
         try:
-            return self.state.renderer.render(tex, display)
+            rendered = self.state.renderer.render(tex, display)
         except RenderError as exc:
             return self._fail(f"KaTeX cannot render the formula: {exc.message}", index, formula_id)
+        return searchable_once(rendered, tex)
 
     def _display(self, tex: str, info: str, index: int) -> str:
         path, line = self._where(index)

@@ -114,6 +114,22 @@ class NodeKatex:
                 stream.close()
 
 
+class NoMath:
+    """No rendering: the TeX is shown as code (the floor of the build-speed benchmark)."""
+
+    name = "none"
+    version = "none"
+
+    def render(self, tex: str, display: bool, macros: dict[str, str]) -> str:
+        import html
+
+        tag = "pre" if display else "code"
+        return f'<{tag} class="sl-nomath">{html.escape(tex)}</{tag}>'
+
+    def close(self) -> None:
+        pass
+
+
 class MarkdownKatex:
     """The KaTeX binary bundled with markdown-katex, called directly (no npx probe, own cache)."""
 
@@ -150,7 +166,7 @@ class MarkdownKatex:
         pass
 
 
-ENGINES = ("katex", "markdown-katex")
+ENGINES = ("katex", "markdown-katex", "none")
 
 
 def css_package(engine: str, version: str) -> str:
@@ -230,6 +246,8 @@ class MathRenderer:
         if self._engine is None:
             if self.engine_name == "katex":
                 self._engine = NodeKatex(find_node_modules(self.project_root))
+            elif self.engine_name == "none":
+                self._engine = NoMath()
             else:
                 self._engine = MarkdownKatex()
         return self._engine
@@ -237,6 +255,8 @@ class MathRenderer:
     @functools.cached_property
     def version(self) -> str:
         """The KaTeX version of the engine (read without starting it where possible)."""
+        if self.engine_name == "none":
+            return "none"
         if self.engine_name == "katex":
             # read from package.json: no need to start Node for a fully cached build
             pkg = find_node_modules(self.project_root) / "katex" / "package.json"

@@ -78,8 +78,9 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
         self.state.examples = ExampleCache(ex_dir, fingerprint)
         self.state.example_timeout = float(self.config.example_timeout) or None
         config.markdown_extensions.append(StudylogExtension(state=self.state))  # type: ignore[arg-type]
-        config.extra_css.insert(0, f"{ASSETS}/katex/katex.min.css")
-        config.extra_css.insert(1, f"{ASSETS}/studylog.css")
+        if options.engine != "none":
+            config.extra_css.insert(0, f"{ASSETS}/katex/katex.min.css")
+        config.extra_css.append(f"{ASSETS}/studylog.css")
         return config
 
     # ------------------------------------------------------------------ files and verification
@@ -112,6 +113,10 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
 
     def _add_assets(self, files: Files, config: MkDocsConfig) -> None:
         state = self._state()
+        files.append(File(CSS.name, str(CSS.parent), config.site_dir, config.use_directory_urls,
+                          dest_uri=f"{ASSETS}/{CSS.name}"))  # fmt: skip
+        if state.options.engine == "none":
+            return
         try:
             package = css_package(state.options.engine, state.renderer.version)
             dist = find_node_modules(self.root) / package / "dist"
@@ -124,8 +129,6 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
             rel = path.relative_to(dist).as_posix()
             files.append(File(rel, str(dist), config.site_dir, config.use_directory_urls,
                               dest_uri=f"{ASSETS}/katex/{rel}"))  # fmt: skip
-        files.append(File(CSS.name, str(CSS.parent), config.site_dir, config.use_directory_urls,
-                          dest_uri=f"{ASSETS}/{CSS.name}"))  # fmt: skip
 
     # ------------------------------------------------------------------ pages
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
