@@ -30,6 +30,7 @@ from studylog.engine.verify import build_index, check_all, discover, load_config
 from studylog.errors import StudylogError
 from studylog.site.examples import ExampleCache, source_fingerprint
 from studylog.site.extension import StudylogExtension
+from studylog.site.journal import journal_pages, read_entry
 from studylog.site.katex import ENGINES, MathRenderer, css_package, find_node_modules
 from studylog.site.state import PageContext, SiteOptions, SiteState, relative_url
 
@@ -55,6 +56,7 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
 
     def __init__(self) -> None:
         self.state: SiteState | None = None
+        self.journal: dict[str, str] = {}
         self.root = Path.cwd()
 
     # ------------------------------------------------------------------ configuration
@@ -78,22 +80,43 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
         self.state.examples = ExampleCache(ex_dir, fingerprint)
         self.state.example_timeout = float(self.config.example_timeout) or None
         config.markdown_extensions.append(StudylogExtension(state=self.state))  # type: ignore[arg-type]
+        self.journal = self._journal(config)
         if options.engine != "none":
             config.extra_css.insert(0, f"{ASSETS}/katex/katex.min.css")
         config.extra_css.append(f"{ASSETS}/studylog.css")
         return config
+
+    def _journal(self, config: MkDocsConfig) -> dict[str, str]:
+        """Generate the calendar, week and concept pages and put them in the nav under "Journal"."""
+        docs = Path(config.docs_dir)
+        entries = []
+        for path in sorted((docs / "blog" / "posts").rglob("*.md")) if (docs / "blog" / "posts").is_dir() else []:
+            try:
+                entry = read_entry(path, docs)
+            except StudylogError as exc:
+                raise PluginError(str(exc)) from None
+            if entry is not None:
+                entries.append(entry)
+        if not entries:
+            return {}
+        pages = journal_pages(entries)
+        if config.nav is not None:
+            weeks = sorted((p for p in pages if "/week-" in p), key=lambda p: int(p.rsplit("-", 1)[1][:-3]))
+            section = [{"Calendar": "journal/calendar.md"}, {"Concepts": "journal/concepts.md"},
+                       *({f"Week {p.rsplit('-', 1)[1][:-3]}": p} for p in weeks)]  # fmt: skip
+            config.nav = [item for item in config.nav if not (isinstance(item, dict) and "Journal" in item)]
+            config.nav.insert(min(2, len(config.nav)), {"Journal": section})
+        return pages
 
     # ------------------------------------------------------------------ files and verification
     @event_priority(-50)  # after the blog plugin has added its generated pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         state = self._state()
         self._add_assets(files, config)
+        for src_uri, content in self.journal.items():
+            files.append(File.generated(config, src_uri, content=content))
         docs = Path(config.docs_dir).resolve()
         state.index = build_index(markdown_files([docs]), self.root)
-        for f in files.documentation_pages():
-            src = self._rel(Path(f.abs_src_path)) if f.abs_src_path else f.src_uri
-            state.page_urls[src] = f.url
-            state.page_titles[src] = _title_of(Path(f.abs_src_path)) if f.abs_src_path else ""
         for problem in state.index.problems:
             state.problem(str(problem), site_wide=True)
         if state.options.verify:
@@ -110,6 +133,15 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
                 if status.status not in (VERIFIED, EXEMPT, "prose"):
                     state.problem(status.problem_line(), site_wide=True)
         return files
+
+    @event_priority(-100)  # after the blog plugin has given posts their URLs and put them back
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        state = self._state()
+        for f in files.documentation_pages(inclusion=lambda _level: True):
+            src = self._rel(Path(f.abs_src_path)) if f.abs_src_path else f.src_uri
+            state.page_urls[src] = f.url
+            state.page_titles[src] = _title_of(Path(f.abs_src_path)) if f.abs_src_path else ""
+        return nav
 
     def _add_assets(self, files: Files, config: MkDocsConfig) -> None:
         state = self._state()

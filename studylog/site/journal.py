@@ -1,0 +1,154 @@
+"""The daily-log views: a calendar with streaks, a page per bootcamp week, and a concept index.
+
+Pure functions from the logs' front matter to Markdown pages; the MkDocs plugin adds the pages to
+the build. A log may say ``week: 2`` (or carry a tag ``week 2``) and list ``concepts:``; a concept is
+*introduced* by the earliest log listing it and *used* by every later one.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from studylog.engine.scan import front_matter_lines
+from studylog.errors import MarkupError
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """What the views need of one log."""
+
+    date: dt.date
+    title: str
+    src: str  # path relative to docs/ (for links)
+    week: int | None = None
+    concepts: tuple[str, ...] = ()
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+def read_entry(path: Path, docs: Path) -> LogEntry | None:
+    """The entry of the blog post at ``path`` (None for a page that is not a dated log)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    n = front_matter_lines(lines)
+    if not n:
+        return None
+    try:
+        meta = yaml.safe_load("\n".join(lines[1 : n - 1])) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        raise MarkupError(f"bad front matter: {getattr(exc, 'problem', exc)}", path=str(path), line=line) from None
+    if not isinstance(meta, dict) or "date" not in meta:
+        return None
+    date = meta["date"]
+    if isinstance(date, dict):  # the blog plugin's {created: …} form
+        date = date.get("created")
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    if not isinstance(date, dt.date):
+        raise MarkupError(f"date must be YYYY-MM-DD, not {meta['date']!r}", path=str(path), line=2)
+    tags = tuple(str(t) for t in (meta.get("tags") or []))
+    week = meta.get("week")
+    if week is None:
+        for tag in tags:
+            m = re.fullmatch(r"week\s*(\d+)|(\d+)\s*주차", tag.strip(), re.IGNORECASE)
+            if m:
+                week = int(m.group(1) or m.group(2))
+    title = str(meta.get("title") or path.stem)
+    concepts = tuple(str(c) for c in (meta.get("concepts") or []))
+    return LogEntry(date, title, path.relative_to(docs).as_posix(), int(week) if week is not None else None, concepts, tags)
+
+
+def _link(entry: LogEntry, here: str) -> str:
+    rel = Path(entry.src)
+    depth = len(Path(here).parent.parts)
+    return "../" * depth + rel.as_posix()
+
+
+def streaks(dates: list[dt.date], today: dt.date | None = None) -> tuple[int, int]:
+    """(longest run of consecutive days with a log, the run ending at the last log)."""
+    days = sorted(set(dates))
+    if not days:
+        return 0, 0
+    longest = run = 1
+    for a, b in zip(days, days[1:]):
+        run = run + 1 if (b - a).days == 1 else 1
+        longest = max(longest, run)
+    return longest, run
+
+
+def calendar_page(entries: list[LogEntry], here: str = "journal/calendar.md") -> str:
+    """A month grid per month with logs, days linked to their log, and the streaks."""
+    longest, current = streaks([e.date for e in entries])
+    out = ["# Calendar", "", f"{len(entries)} logged day(s); longest streak {longest} day(s), "
+           f"last streak {current} day(s).", ""]  # fmt: skip
+    by_day: dict[dt.date, list[LogEntry]] = defaultdict(list)
+    for e in entries:
+        by_day[e.date].append(e)
+    months = sorted({(d.year, d.month) for d in by_day}, reverse=True)
+    for year, month in months:
+        out += [f"## {calendar.month_name[month]} {year}", "", "| Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
+                "|---|---|---|---|---|---|---|"]  # fmt: skip
+        for week in calendar.Calendar().monthdatescalendar(year, month):
+            cells = []
+            for day in week:
+                if day.month != month:
+                    cells.append(" ")
+                elif day in by_day:
+                    e = by_day[day][0]
+                    cells.append(f"[**{day.day}**]({_link(e, here)} \"{e.title}\")")
+                else:
+                    cells.append(str(day.day))
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def week_pages(entries: list[LogEntry]) -> dict[int, str]:
+    """``week number -> Markdown`` rolling up that week's days."""
+    weeks: dict[int, list[LogEntry]] = defaultdict(list)
+    for e in entries:
+        if e.week is not None:
+            weeks[e.week].append(e)
+    pages = {}
+    for week, days in sorted(weeks.items()):
+        here = f"journal/week-{week}.md"
+        lines = [f"# Week {week}", "", f"{len(days)} log(s), {min(d.date for d in days)} to {max(d.date for d in days)}.", ""]
+        for e in sorted(days, key=lambda e: e.date):
+            lines.append(f"- **{e.date:%a %Y-%m-%d}**: [{e.title}]({_link(e, here)})"
+                         + (f" — {', '.join(e.concepts)}" if e.concepts else ""))  # fmt: skip
+        pages[week] = "\n".join(lines) + "\n"
+    return pages
+
+
+def concept_page(entries: list[LogEntry], here: str = "journal/concepts.md") -> str:
+    """Every concept: the day that introduced it, then every later day that uses it."""
+    uses: dict[str, list[LogEntry]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for e in sorted(entries, key=lambda e: (e.date, e.src)):
+        for c in e.concepts:
+            key = c.casefold()
+            names.setdefault(key, c)
+            uses[key].append(e)
+    lines = ["# Concepts", "", "Each concept links to the day it was introduced, then to every later day that uses it.", ""]
+    for key in sorted(uses, key=lambda k: names[k].casefold()):
+        first, *later = uses[key]
+        item = f"- **{names[key]}**: introduced [{first.date}]({_link(first, here)})"
+        if later:
+            item += "; used " + ", ".join(f"[{e.date}]({_link(e, here)})" for e in later)
+        lines.append(item)
+    return "\n".join(lines) + "\n"
+
+
+def journal_pages(entries: list[LogEntry]) -> dict[str, str]:
+    """All generated pages, by their path under docs/."""
+    pages = {"journal/calendar.md": calendar_page(entries), "journal/concepts.md": concept_page(entries)}
+    for week, text in week_pages(entries).items():
+        pages[f"journal/week-{week}.md"] = text
+    return pages
