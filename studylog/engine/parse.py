@@ -82,6 +82,8 @@ class Parser:
         self.table = table  # sorted longest key first
         self.i = 0
         self.source = source
+        self.norm_depth = 0  # inside \lVert…\rVert the next \lVert closes the norm (they share a token)
+        self.abs_depth = 0
 
     # ------------------------------------------------------------------ helpers
     def peek(self, k: int = 0) -> str | None:
@@ -185,6 +187,8 @@ class Parser:
         tok = self.peek()
         if tok is None:
             return False
+        if (tok == r"\lVert" and self.norm_depth > 0) or (tok == "|" and self.abs_depth > 0):
+            return False
         if tok in _ATOM_START or tok[0].isdigit():
             return True
         return self._match_symbol() is not None or self._is_symbolish(tok)
@@ -285,7 +289,11 @@ class Parser:
             return Node(kind, reduce_, f"{tok[1:]}({', '.join(a.text for a in args)})", _merge(*args))
         if tok == "|":
             self.take()
-            inner = self.expr()
+            self.abs_depth += 1
+            try:
+                inner = self.expr()
+            finally:
+                self.abs_depth -= 1
             self.take("|")
             f = inner.fn
             return Node(inner.kind, lambda e: np.abs(f(e)), f"|{inner.text}|", inner.symbols)
@@ -399,7 +407,11 @@ class Parser:
 
     def _norm(self) -> Node:
         self.take(r"\lVert")
-        inner = self.expr()
+        self.norm_depth += 1
+        try:
+            inner = self.expr()
+        finally:
+            self.norm_depth -= 1
         self.take(r"\lVert")
         order = 2.0
         if self.peek() == "_":

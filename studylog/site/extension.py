@@ -41,12 +41,10 @@ def searchable_once(rendered: str, tex: str) -> str:
     """Keep KaTeX's HTML and MathML out of the search index and index the formula once, as its TeX.
 
     Without this the search plugin indexes each formula three times: the glyphs of the HTML, the
-    MathML, and the TeX annotation.
+    MathML, and the TeX annotation. The excluded wrapper is a custom element because Material's
+    search parser lifts an exclusion at the first closing tag of the same name (KaTeX nests spans).
     """
-    rendered = rendered.replace('<span class="katex-mathml">', '<span class="katex-mathml" data-search-exclude>', 1)
-    rendered = rendered.replace('<span class="katex-html" aria-hidden="true">',
-                                '<span class="katex-html" aria-hidden="true" data-search-exclude>', 1)  # fmt: skip
-    return f'{rendered}<span class="sl-tex" hidden>{html.escape(tex)}</span>'
+    return f'<sl-katex data-search-exclude>{rendered}</sl-katex><span class="sl-tex" hidden>{html.escape(tex)}</span>'
 
 
 class MathPreprocessor(Preprocessor):

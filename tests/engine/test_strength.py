@@ -260,3 +260,31 @@ def test_matrix_times_elementwise_array_is_rejected() -> None:
 
     result = check_binding(one(mix), formulas("Z = Q x", ids=("mix",)))[0]
     assert result.status == INVALID and "mixes a matrix" in result.message
+
+
+@implements("l2", symbols={r"\tilde L(W)": Out(), "L(W)": In("L", Scalar()), r"\lambda": In("lam", Scalar()), "W": In("W")})
+def l2_penalized(L, lam, W):
+    return L + lam / 2 * float(np.sum(W**2))
+
+
+@pytest.mark.parametrize(
+    ("latex", "status"),
+    [(r"\tilde L(W) = L(W) + \frac{\lambda}{2}\lVert W\rVert_2^2", VERIFIED),
+     (r"\tilde L(W) = L(W) + \frac{\lambda}{2}\|W\|_2^2", VERIFIED),
+     (r"\tilde L(W) = L(W) + \frac{\lambda}{2} \lVert W \rVert^2", VERIFIED),
+     (r"\tilde L(W) = L(W) + \frac{\lambda}{2}\lVert W\rVert_2", MISMATCH),
+     (r"\tilde L(W) = L(W) + \lambda\lVert W\rVert_2^2", MISMATCH)],
+)  # fmt: skip
+def test_norms_parse_and_are_checked(latex: str, status: str) -> None:
+    assert run(one(l2_penalized), latex) == status
+
+
+@implements("abs", symbols={"y": Out(), "x": In("x"), "a": In("a", Scalar())})
+def abs_scaled(x, a):
+    return a * np.abs(x)
+
+
+@pytest.mark.parametrize(("latex", "status"), [(r"y = a|x|", VERIFIED), (r"y = a \left| x \right|", VERIFIED),
+                                               (r"y = a\lvert x\rvert", VERIFIED), (r"y = a x", MISMATCH)])  # fmt: skip
+def test_absolute_values(latex: str, status: str) -> None:
+    assert run(one(abs_scaled), latex) == status
