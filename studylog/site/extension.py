@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from studylog.engine.check import EXEMPT, VERIFIED
 from studylog.engine.scan import _FENCE_RE, ID_RE, REF_RE, Formula, _inline_spans, _parse_attrs
 from studylog.errors import RenderError, StudylogError
+from studylog.site.sanitize import sanitize
 from studylog.site.examples import Example, is_exec, is_expect_fence, parse_info, render_example
 from studylog.site.state import SiteState
 
@@ -216,6 +218,22 @@ class MathPreprocessor(Preprocessor):
         return out
 
 
+class SanitizePostprocessor(Postprocessor):
+    """Make the page's HTML inert (see :mod:`studylog.site.sanitize`); runs after raw HTML is restored."""
+
+    def __init__(self, md: Markdown, ext: StudylogExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, text: str) -> str:
+        clean, removed = sanitize(text)
+        if removed:
+            state = self.ext.get_state()
+            where = state.page.src_path if state.page else "<markdown>"
+            state.note(f"{where}: removed unsafe HTML: {', '.join(sorted(set(removed)))}")
+        return clean
+
+
 class StudylogExtension(Extension):
     """``markdown_extensions: - studylog`` (the MkDocs plugin configures and shares it)."""
 
@@ -244,6 +262,8 @@ class StudylogExtension(Extension):
         md.registerExtension(self)
         # after whitespace normalization (30), before fenced code (25) and HTML blocks (20)
         md.preprocessors.register(MathPreprocessor(md, self), "studylog_math", 27)
+        # last of all postprocessors: after the raw-HTML stash is restored (30) and entities (20)
+        md.postprocessors.register(SanitizePostprocessor(md, self), "studylog_sanitize", 0)
 
 
 def standalone_state(*, engine: str, project_root: Path, cache_dir: str, verify: bool) -> SiteState:

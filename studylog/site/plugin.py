@@ -73,7 +73,7 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
             repo_url=config.repo_url or None, branch=branch, macros=dict(self.config.macros),
         )  # fmt: skip
         renderer = MathRenderer(options.engine, self.root, cache, options.macros)
-        self.state = SiteState(options, self.root, renderer, on_problem=log.warning, pages_only=True)
+        self.state = SiteState(options, self.root, renderer, on_problem=log.warning, on_note=log.info, pages_only=True)
         packages = sorted({name.split(".")[0] for name in load_config(self.root).implementations})
         fingerprint = source_fingerprint([self.root / p for p in packages if (self.root / p).is_dir()])
         ex_dir = self.root / self.config.examples_cache_dir if self.config.examples_cache_dir else None

@@ -58,9 +58,17 @@ class SiteState:
     page: PageContext | None = None
     problems: list[str] = field(default_factory=list)
     on_problem: Callable[[str], None] | None = None
+    on_note: Callable[[str], None] | None = None
+    notes: list[str] = field(default_factory=list)
     pages_only: bool = False  # under MkDocs: Markdown rendered outside a page (blog excerpts) repeats a page
     examples: ExampleCache | None = None  # None: executed examples are left to other extensions
     example_timeout: float | None = 60.0
+
+    def note(self, message: str) -> None:
+        """Report something the user may want to know that is not an error (logged at INFO)."""
+        if message not in self.notes:
+            self.notes.append(message)
+            (self.on_note or log.info)(message)
 
     def problem(self, message: str, *, site_wide: bool = False) -> None:
         """Report a build problem (the MkDocs plugin turns these into warnings, fatal with --strict).
