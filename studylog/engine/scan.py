@@ -132,7 +132,7 @@ def _inline_spans(line: str) -> Iterator[tuple[int, int, str]]:
             yield i, end + 2, line[i + 2 : end]
             i = end + 2
         elif line[i] == "`":
-            run = len(line) - len(line[i:].lstrip("`"))
+            run = len(line[i:]) - len(line[i:].lstrip("`"))
             ticks = line[i : i + run]
             close = line.find(ticks, i + run)
             i = n if close == -1 else close + run

@@ -67,18 +67,19 @@ class MathPreprocessor(Preprocessor):
             return "<markdown>", index + 1
         return page.src_path, page.line_offset + index + 1
 
-    def _fail(self, message: str, index: int, formula_id: str | None = None) -> str:
+    def _fail(self, message: str, index: int, formula_id: str | None = None, *, inline: bool = False) -> str:
         path, line = self._where(index)
         prefix = f"{path}:{line}: " + (f"{formula_id}: " if formula_id else "")
         self.state.problem(prefix + message)
-        return f'<div class="sl-error" role="alert">{html.escape(prefix + message)}</div>'
+        tag = "span" if inline else "div"
+        return f'<{tag} class="sl-error" role="alert">{html.escape(prefix + message)}</{tag}>'
 
     # -------------------------------------------------------------------- rendering
-    def _katex(self, tex: str, display: bool, index: int, formula_id: str | None = None) -> str:
+    def _katex(self, tex: str, display: bool, index: int, formula_id: str | None = None, *, inline: bool = False) -> str:
         try:
             rendered = self.state.renderer.render(tex, display)
         except RenderError as exc:
-            return self._fail(f"KaTeX cannot render the formula: {exc.message}", index, formula_id)
+            return self._fail(f"KaTeX cannot render the formula: {exc.message}", index, formula_id, inline=inline)
         return searchable_once(rendered, tex)
 
     def _display(self, tex: str, info: str, index: int) -> str:
@@ -137,7 +138,7 @@ class MathPreprocessor(Preprocessor):
                     pos = attrs.end()
                     continue
                 end = attrs.end()
-            rendered = self._katex(tex, False, index, formula_id)
+            rendered = self._katex(tex, False, index, formula_id, inline=True)
             if formula_id:
                 status = self.state.status(formula_id)
                 mark = ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import json
 import os
 import selectors
@@ -43,7 +44,8 @@ def find_node_modules(start: Path) -> Path:
     """The ``node_modules`` folder holding ``katex``, searched from ``start`` upwards."""
     env = os.environ.get("STUDYLOG_NODE_MODULES")
     if env:
-        return Path(env)
+        return Path(env).resolve()
+    start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / "node_modules" / "katex" / "package.json").is_file():
             return folder / "node_modules"
@@ -228,6 +230,22 @@ class RenderCache:
             raise
 
 
+_UNTRUSTED = re.compile(r'mathcolor="#cc0000"><mtext>(\\[A-Za-z]+)</mtext>')
+
+
+def used_macros(tex: str, macros: dict[str, str]) -> dict[str, str]:
+    """The macros ``tex`` uses, directly or through other macros (only these belong in its cache key)."""
+    used: dict[str, str] = {}
+    todo = [tex]
+    while todo:
+        text = todo.pop()
+        for name, body in macros.items():
+            if name not in used and re.search(re.escape(name) + r"(?![A-Za-z])", text):
+                used[name] = body
+                todo.append(body)
+    return used
+
+
 class MathRenderer:
     """Renders formulas through an engine (started lazily) and the cache."""
 
@@ -267,12 +285,18 @@ class MathRenderer:
         key = None
         if self.cache is not None:
             key = self.cache.key(tex=tex, display=display, engine=self.engine_name, version=self.version,
-                                 macros=self.macros)  # fmt: skip
+                                 macros=used_macros(tex, self.macros))  # fmt: skip
             cached = self.cache.get(key)
             if cached is not None:
                 return cached
         html = self.engine.render(tex, display, self.macros)
         self.renders += 1
+        refused = _UNTRUSTED.search(html)
+        if refused:
+            raise RenderError(
+                f"{refused.group(1)} is not allowed: KaTeX runs with trust off, so a formula cannot make links, "
+                "ids, classes, styles or images"
+            )
         if self.cache is not None and key is not None:
             self.cache.put(key, html)
         return html

@@ -57,6 +57,7 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
     def __init__(self) -> None:
         self.state: SiteState | None = None
         self.journal: dict[str, str] = {}
+        self.unsafe_meta: set[str] = set()
         self.root = Path.cwd()
 
     # ------------------------------------------------------------------ configuration
@@ -137,11 +138,23 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
     @event_priority(-100)  # after the blog plugin has given posts their URLs and put them back
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         state = self._state()
+        self.unsafe_meta = set()
         for f in files.documentation_pages(inclusion=lambda _level: True):
             src = self._rel(Path(f.abs_src_path)) if f.abs_src_path else f.src_uri
             state.page_urls[src] = f.url
             state.page_titles[src] = _title_of(Path(f.abs_src_path)) if f.abs_src_path else ""
+            if f.abs_src_path:
+                self.unsafe_meta |= _unsafe_meta_strings(Path(f.abs_src_path))
         return nav
+
+    @event_priority(100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Front-matter strings (titles, descriptions) reach the theme's templates unescaped: escape them."""
+        for raw in sorted(self.unsafe_meta, key=len, reverse=True):
+            if raw in output:
+                self._state().note(f"{page.file.src_uri}: escaped HTML in front matter: {raw[:60]}")
+                output = output.replace(raw, html.escape(raw))
+        return output
 
     def _add_assets(self, files: Files, config: MkDocsConfig) -> None:
         state = self._state()
@@ -234,6 +247,31 @@ def _line_offset(page: Page, markdown: str) -> int:
     if md_lines and len(src_lines) >= len(md_lines) and src_lines[len(src_lines) - len(md_lines) :] == md_lines:
         return len(src_lines) - len(md_lines)
     return front_matter_lines(src_lines)
+
+
+def _unsafe_meta_strings(path: Path) -> set[str]:
+    """String values of a page's front matter that contain HTML-special characters."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        n = front_matter_lines(lines)
+        meta: Any = yaml.safe_load("\n".join(lines[1 : n - 1])) if n else {}
+    except (OSError, yaml.YAMLError):
+        return set()
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if any(c in value for c in "<>\"'") and len(value) > 1:
+                found.add(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(meta)
+    return found
 
 
 def _title_of(path: Path) -> str:

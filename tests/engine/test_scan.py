@@ -62,3 +62,8 @@ def test_markup_errors_name_the_line(text: str, message: str, line: int) -> None
         scan_text(text, "bad.md")
     assert info.value.line == line
     assert message in str(info.value) and str(info.value).startswith(f"bad.md:{line}: ")
+
+
+def test_inline_math_after_a_code_span_mid_line_is_found() -> None:
+    log = scan_text("text `code` then $`a = b`${#x} end\n", "l.md")
+    assert [(f.latex, f.id) for f in log.formulas] == [("a = b", "x")]

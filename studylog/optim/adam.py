@@ -1,0 +1,272 @@
+r"""Adam: formulas ``adam.m``, ``adam.v``, ``adam.w.lecture`` and torch's ``adam.w.torch``, ``adam.w.decoupled.torch``.
+
+Adam combines momentum (a moving average :math:`m` of gradients) with RMSprop's per-coordinate scaling (a
+moving average :math:`v` of squared gradients), and corrects both for their zero start. The lecture puts
+:math:`\epsilon` inside the root, on the *uncorrected* :math:`v_t`; torch (Kingma & Ba's Algorithm 1) adds it
+after the root of the *corrected* :math:`\hat v_t`. Weight decay is coupled (Adam + L2) by default or
+decoupled (AdamW).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+import torch
+
+from studylog.engine.binding import Array, Derived, In, Int, Out, Scalar, implements
+from studylog.optim._common import effective_gradient
+from studylog.optim._torch import StudylogOptimizer, grad_for_update, new_step_counter, scalar
+from studylog.optim._validation import (
+    check_betas,
+    check_choice,
+    check_like,
+    check_non_negative,
+    check_step,
+    check_unit_interval,
+)
+
+CONVENTIONS = ("torch", "lecture")
+
+#: the inputs of one Adam-family step, as the engine draws them (shared by RAdam's bindings)
+ADAM_INPUTS = {
+    r"W_t": In("W", Array()),
+    r"g_t": In("g", Array()),
+    r"m_{t-1}": In("m", Array()),
+    r"v_{t-1}": In("v", Array(0.1, 2.0)),
+    r"\eta": In("lr", Scalar(0.01, 0.5)),
+    r"\beta_1": In("beta1", Scalar(0.5, 0.95)),
+    r"\beta_2": In("beta2", Scalar(0.6, 0.99)),
+    r"\epsilon": In("eps", Scalar(0.05, 0.5)),
+    r"t": In("t", Int(2, 12)),
+    r"W_{t+1}": Out("W"),
+}
+#: :math:`m_t` and :math:`v_t` in terms of the inputs (formulas ``adam.m`` and ``adam.v``)
+MOMENTS = {
+    r"m_t": Derived(r"\beta_1 m_{t-1} + (1 - \beta_1) g_t"),
+    r"v_t": Derived(r"\beta_2 v_{t-1} + (1 - \beta_2) g_t^2"),
+}
+
+
+class AdamStep(NamedTuple):
+    """The result of :func:`adam_step`."""
+
+    W: np.ndarray
+    """:math:`W_{t+1}`, the updated parameters."""
+    m: np.ndarray
+    """:math:`m_t`, first moment (torch's ``exp_avg``)."""
+    v: np.ndarray
+    """:math:`v_t`, second moment (torch's ``exp_avg_sq``)."""
+    v_max: np.ndarray | None
+    """:math:`\\max_{s \\le t} v_s` (``amsgrad`` only; torch's ``max_exp_avg_sq``)."""
+
+
+@implements(
+    "adam.m",
+    "adam.v",
+    "adam.w.lecture",
+    symbols={**ADAM_INPUTS, r"m_t": Out("m"), r"v_t": Out("v")},
+    fixed={"convention": "lecture"},
+)
+@implements("adam.w.torch", symbols={**ADAM_INPUTS, **MOMENTS})
+@implements(
+    "adam.w.decoupled.torch",
+    symbols={**ADAM_INPUTS, **MOMENTS, r"\lambda": In("weight_decay", Scalar(0.01, 0.5))},
+    fixed={"decoupled_weight_decay": True},
+)
+def adam_step(
+    W: np.ndarray,
+    g: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    t: int,
+    *,
+    lr: float,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    decoupled_weight_decay: bool = False,
+    amsgrad: bool = False,
+    v_max: np.ndarray | None = None,
+    maximize: bool = False,
+    convention: str = "torch",
+) -> AdamStep:
+    r"""One Adam step (formulas ``adam.m``, ``adam.v``, then ``adam.w.torch`` or ``adam.w.lecture``).
+
+    ``decoupled_weight_decay=True`` is AdamW (formula ``adam.w.decoupled.torch``): the parameters shrink by
+    :math:`1 - \eta\lambda` before the step instead of :math:`\lambda W_t` joining the gradient. ``amsgrad``
+    divides by the running maximum of :math:`v` (of the uncorrected values, as torch does).
+
+    Args:
+        W: parameters :math:`W_t`.
+        g: gradient :math:`g_t`.
+        m: first moment :math:`m_{t-1}` (zeros before the first step).
+        v: second moment :math:`v_{t-1}` (zeros before the first step).
+        t: the number of this step, from 1 (bias corrections :math:`1-\beta^t`).
+        lr: learning rate :math:`\eta \ge 0`.
+        beta1: :math:`\beta_1 \in [0, 1)`.
+        beta2: :math:`\beta_2 \in [0, 1)`.
+        eps: :math:`\epsilon \ge 0`.
+        weight_decay: :math:`\lambda \ge 0`, coupled or decoupled.
+        decoupled_weight_decay: AdamW's decoupled decay.
+        amsgrad: use the running maximum of :math:`v`.
+        v_max: that maximum so far (``amsgrad`` only; ``None`` = zeros).
+        maximize: ascend instead of descend.
+        convention: ``"torch"`` (:math:`\sqrt{\hat v_t} + \epsilon`) or ``"lecture"``
+            (:math:`\sqrt{v_t + \epsilon}` with the bias corrections outside).
+
+    Returns:
+        :class:`AdamStep` with the new parameters and moments (new arrays).
+
+    Raises:
+        ValueError: a hyper-parameter is out of range, ``t < 1``, or an array has the wrong shape.
+
+    Examples:
+        >>> z = np.zeros(1)
+        >>> s = adam_step(np.array([1.0]), np.array([1e-3]), z, z, 1, lr=0.1)
+        >>> s.m, s.v  # (1 - beta1) g and (1 - beta2) g^2
+        (array([0.0001]), array([1.e-09]))
+        >>> np.round(s.W, 6)  # torch: first step moves by about lr * sign(g)
+        array([0.9])
+        >>> np.round(adam_step(np.array([1.0]), np.array([1e-3]), z, z, 1, lr=0.1, convention="lecture").W, 6)
+        array([0.969849])
+    """
+    check_choice("convention", convention, CONVENTIONS)
+    t = check_step(t)
+    check_non_negative("lr", lr)
+    check_unit_interval("beta1", beta1)
+    check_unit_interval("beta2", beta2)
+    check_non_negative("eps", eps)
+    check_non_negative("weight_decay", weight_decay)
+    W = np.asarray(W)
+    g = check_like("g", g, W)
+    if decoupled_weight_decay:
+        g = effective_gradient(W, g, weight_decay=0.0, maximize=maximize)
+        W = W * (1 - lr * weight_decay) if weight_decay != 0 else W  # W_t (1 - eta lambda)
+    else:
+        g = effective_gradient(W, g, weight_decay=weight_decay, maximize=maximize)
+    m_t = beta1 * check_like("m", m, W) + (1 - beta1) * g  # m_t = beta1 m_{t-1} + (1 - beta1) g_t
+    v_t = beta2 * check_like("v", v, W) + (1 - beta2) * g * g  # v_t = beta2 v_{t-1} + (1 - beta2) g_t^2
+    v_max_t = None
+    second = v_t
+    if amsgrad:
+        v_max_t = np.maximum(np.zeros_like(W) if v_max is None else check_like("v_max", v_max, W), v_t)
+        second = v_max_t
+    bias1 = 1 - beta1**t  # 1 - beta1^t
+    bias2_sqrt = (1 - beta2**t) ** 0.5  # sqrt(1 - beta2^t)
+    if convention == "lecture":
+        W_next = W - lr / np.sqrt(second + eps) * (bias2_sqrt / bias1) * m_t
+    else:
+        W_next = W - (lr / bias1) * m_t / (np.sqrt(second) / bias2_sqrt + eps)
+    return AdamStep(W=W_next, m=m_t, v=v_t, v_max=v_max_t)
+
+
+def check_adam_group(group: Mapping[str, Any]) -> None:
+    """Validate the hyper-parameters shared by Adam-family param groups (lr, betas, eps, weight_decay).
+
+    Raises:
+        ValueError: naming the first invalid hyper-parameter.
+    """
+    check_non_negative("lr", group["lr"])
+    check_betas(group["betas"])
+    check_non_negative("eps", group["eps"])
+    check_non_negative("weight_decay", group["weight_decay"])
+
+
+def init_moments(p: torch.Tensor, state: dict[str, Any]) -> None:
+    """Create torch's ``step``, ``exp_avg`` and ``exp_avg_sq`` state for ``p``."""
+    state["step"] = new_step_counter()
+    state["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+    state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+
+
+def _check(group: Mapping[str, Any]) -> None:
+    check_adam_group(group)
+    check_choice("convention", group["convention"], CONVENTIONS)
+
+
+class Adam(StudylogOptimizer):
+    r"""Adam, reproducing ``torch.optim.Adam`` (single-tensor path, and AdamW through
+    ``decoupled_weight_decay=True``); ``convention="lecture"`` puts :math:`\epsilon` inside the root.
+
+    Args:
+        params: parameters or param groups.
+        lr: learning rate (default ``1e-3``).
+        betas: :math:`(\beta_1, \beta_2)` (default ``(0.9, 0.999)``).
+        eps: :math:`\epsilon` (default ``1e-8``).
+        weight_decay: :math:`\lambda`, coupled unless ``decoupled_weight_decay``.
+        amsgrad: divide by the running maximum of :math:`v`.
+        maximize: ascend instead of descend.
+        decoupled_weight_decay: AdamW's decoupled decay.
+        convention: ``"torch"`` or ``"lecture"``.
+
+    Raises:
+        ValueError: an invalid hyper-parameter (the message names it).
+
+    Examples:
+        >>> w = torch.ones(1, dtype=torch.float64, requires_grad=True)
+        >>> opt = Adam([w], lr=0.1)
+        >>> w.grad = torch.full((1,), 1e-3, dtype=torch.float64)
+        >>> opt.step()
+        >>> round(w.item(), 6)
+        0.9
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
+        convention: str = "torch",
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "convention": convention,
+        }
+        super().__init__(params, defaults)
+
+    _check = staticmethod(_check)
+
+    def _init_state(self, p: torch.Tensor, state: dict[str, Any], group: Mapping[str, Any]) -> None:
+        init_moments(p, state)
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+
+    def _update(self, p: torch.Tensor, grad: torch.Tensor, state: dict[str, Any], group: Mapping[str, Any]) -> None:
+        state["step"] += 1
+        step = state["step"].item()
+        lr, eps = scalar(group["lr"]), scalar(group["eps"])
+        beta1, beta2 = (scalar(b) for b in group["betas"])
+        weight_decay = scalar(group["weight_decay"])
+        if weight_decay != 0 and group["decoupled_weight_decay"]:
+            p.mul_(1 - lr * weight_decay)  # W_t (1 - eta lambda)
+        grad = grad_for_update(p, grad, group)
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        exp_avg.lerp_(grad, 1 - beta1)  # m_t
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)  # v_t
+        second = exp_avg_sq
+        if group["amsgrad"]:
+            torch.maximum(state["max_exp_avg_sq"], exp_avg_sq, out=state["max_exp_avg_sq"])
+            second = state["max_exp_avg_sq"]
+        bias1 = 1 - beta1**step
+        bias2_sqrt = (1 - beta2**step) ** 0.5
+        if group["convention"] == "lecture":
+            denom = second.add(eps).sqrt_()  # sqrt(v_t + eps)
+            p.addcdiv_(exp_avg, denom, value=-lr * bias2_sqrt / bias1)
+        else:
+            denom = (second.sqrt() / bias2_sqrt).add_(eps)  # sqrt(v_hat_t) + eps
+            p.addcdiv_(exp_avg, denom, value=-lr / bias1)
