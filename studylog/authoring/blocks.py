@@ -156,7 +156,7 @@ def classify_lines(lines: list[str], *, path: str, first_line: int) -> list[Line
         first_line: the file line of ``lines[0]`` (after the front matter).
 
     Returns:
-        One :class:`Line` per input line, in order.
+        One `Line` per input line, in order.
 
     Raises:
         ConversionError: if a code fence or a Liquid highlight block is never closed.

@@ -1,4 +1,4 @@
-r"""The ``studylog new`` and ``studylog import`` subcommands (argparse), for :mod:`studylog.cli` to mount.
+r"""The ``studylog new`` and ``studylog import`` subcommands (argparse), for `cli` to mount.
 
 Each command function takes the parsed arguments and returns the exit code: 0 on success, 1 when a
 log exists already or a post could not be converted (``FILE:LINE: message`` on stderr), and argparse's
@@ -129,7 +129,7 @@ def _print_unimplemented(log: Path) -> None:
 
 
 def add_subcommands(subparsers: Any) -> None:
-    r"""Add ``new`` and ``import`` to ``subparsers`` (from :meth:`argparse.ArgumentParser.add_subparsers`).
+    r"""Add ``new`` and ``import`` to ``subparsers`` (from `add_subparsers`).
 
     Each sets ``func`` to its command function: call ``args.func(args)`` for the exit code.
 

@@ -1,8 +1,8 @@
 r"""Convert one Jekyll post (kramdown + MathJax) into a log (mkdocs-material blog + markdown-katex).
 
-The conversion is all in memory: front matter (:mod:`~studylog.authoring.frontmatter`), line structure
-(:mod:`~studylog.authoring.blocks`), formulas (:mod:`~studylog.authoring.kramdown_math`), the
-writer (:mod:`~studylog.authoring.writer`) and list indentation (:mod:`~studylog.authoring.lists`).
+The conversion is all in memory: front matter (`frontmatter`), line structure
+(`blocks`), formulas (`kramdown_math`), the
+writer (`writer`) and list indentation (`lists`).
 It then reads the result back with the engine's scanner
 and compares the formulas found in the post with those in the log: any difference is an error, so a
 post is either converted with every formula or not at all.
@@ -181,7 +181,7 @@ def convert_post(text: str, *, path: str, stem: str, categories: list[str] | Non
     r"""Convert the text of a Jekyll post into a log.
 
     Args:
-        text: the post (``\n`` line ends; see :func:`read_post`).
+        text: the post (``\n`` line ends; see `read_post`).
         path: the post's name, for messages.
         stem: the post's file name without extension (``2021-08-10-day7``): gives the date when the
             front matter has none, and the log's slug.

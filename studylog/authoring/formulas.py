@@ -1,6 +1,6 @@
 r"""Read the formulas of a converted log, compare formula lists, and list a log's equations.
 
-The converted log is read back with the engine's own scanner (:func:`studylog.engine.scan.scan_text`),
+The converted log is read back with the engine's own scanner (`scan_text`),
 the code the site and ``studylog verify`` use, not with anything of the converter; so a formula the
 writer drops or mangles shows up as a difference between what was found in the post and what the
 site will see.
@@ -66,7 +66,7 @@ def log_formulas(markdown: str, *, path: str = "<log>") -> list[tuple[int, str]]
 
 
 def missing_formulas(found: list[str], written: list[str]) -> tuple[list[str], list[str]]:
-    r"""Formulas of ``found`` not in ``written`` and the reverse, compared as multisets of :func:`canonical_latex`.
+    r"""Formulas of ``found`` not in ``written`` and the reverse, compared as multisets of `canonical_latex`.
 
     Returns:
         ``(lost, extra)``: each in the order of its own list.
@@ -93,9 +93,9 @@ def missing_formulas(found: list[str], written: list[str]) -> tuple[list[str], l
 def list_equations(markdown_text: str) -> list[Equation]:
     r"""The display and inline formulas of a converted log that contain a relation, with their lines.
 
-    A relation is one of the engine's (:data:`studylog.engine.latex.RELATIONS`: ``=``, ``:=``,
+    A relation is one of the engine's (`RELATIONS`: ``=``, ``:=``,
     ``\leftarrow`` or ``\gets``, ``\approx``) at the top level of the formula, as decided by
-    :func:`studylog.engine.latex.has_relation`. A display formula's line is that of its opening fence.
+    `has_relation`. A display formula's line is that of its opening fence.
 
     Args:
         markdown_text: a log in markdown-katex syntax (front matter allowed).

@@ -263,7 +263,7 @@ def render_front_matter(meta: LogMeta) -> str:
         meta: the log's front matter.
 
     Returns:
-        YAML that :func:`yaml.safe_load` reads back into the same values (``date`` as a date).
+        YAML that `safe_load` reads back into the same values (``date`` as a date).
 
     Examples:
         >>> import datetime

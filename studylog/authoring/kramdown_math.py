@@ -405,7 +405,7 @@ def scan_math(
     Args:
         chunk: consecutive text lines joined with ``\n``.
         table_rows: 0-based lines of the chunk that are table rows.
-        first_line: the file line of the chunk's first line (for messages and :attr:`Math.line`).
+        first_line: the file line of the chunk's first line (for messages and `line`).
         path: the post's name, for messages.
         references: the post's reference-link labels (lower case, single spaces): ``[label]`` stays a link.
 

@@ -2,7 +2,7 @@ r"""Re-indent nested lists for Python-Markdown, which nests a block only when it
 
 Jekyll posts (kramdown, CommonMark) nest lists by the column of the parent item's text, usually 2
 spaces: ``* a`` / ``  * b``. Python-Markdown, which builds the site, needs 4 spaces per level and
-otherwise flattens ``b`` into a sibling of ``a``. :func:`reindent_lists` moves every nested item, its
+otherwise flattens ``b`` into a sibling of ``a``. `reindent_lists` moves every nested item, its
 continuation lines and its fenced blocks (code and ```` ```math ````) to 4 spaces per level, keeping
 the structure CommonMark gives the original; 4-space nesting reads the same in CommonMark (GitHub).
 

@@ -2,7 +2,7 @@ r"""File names of logs: a slug that keeps ASCII letters, digits and Hangul, and 
 
 A slug only ever holds ``a-z``, ``0-9``, ``-`` and Hangul, so no title, however hostile (``../``, ``/``,
 ``\``, an absolute path, control characters), can move the file out of the posts folder;
-:func:`log_path` checks it once more after resolving the path.
+`log_path` checks it once more after resolving the path.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def slugify(text: str, *, default: str = "log") -> str:
 
     Hangul is normalized to composed syllables (NFC) so that a title typed on macOS (NFD) gives the
     same slug; other letters lose their accents; everything else, including ``.``, ``/``, ``\`` and
-    control characters, becomes a dash. The result is at most :data:`MAX_SLUG_LENGTH` characters.
+    control characters, becomes a dash. The result is at most `MAX_SLUG_LENGTH` characters.
 
     Args:
         text: a title or a file name stem.
@@ -79,7 +79,7 @@ def log_path(docs_dir: Path, date: dt.date, slug: str) -> Path:
     Args:
         docs_dir: the site's docs folder.
         date: the log's date.
-        slug: a slug made by :func:`slugify`.
+        slug: a slug made by `slugify`.
 
     Returns:
         The path (not created).

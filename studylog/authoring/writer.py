@@ -120,11 +120,11 @@ def write_tokens(tokens: list[Token], *, table_rows: frozenset[int]) -> Written:
     r"""Write scanned tokens as Markdown with markdown-katex math.
 
     Args:
-        tokens: the tokens of one chunk (from :func:`~studylog.authoring.kramdown_math.scan_math`).
+        tokens: the tokens of one chunk (from `scan_math`).
         table_rows: 0-based lines of the chunk that are table rows.
 
     Returns:
-        The Markdown, and the lossy escapes met (see :func:`~studylog.authoring.kramdown_math.undo_escapes`).
+        The Markdown, and the lossy escapes met (see `undo_escapes`).
 
     Examples:
         >>> from studylog.authoring.kramdown_math import scan_math

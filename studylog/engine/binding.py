@@ -216,16 +216,16 @@ def implements(
     Args:
         formula_ids: ids of the formulas, evaluated in this order (a system: later equations may use
             the left-hand sides of earlier ones).
-        symbols: LaTeX symbol as rendered -> role (:class:`In`, :class:`Out`, :class:`Const`,
-            :class:`Op`, :class:`Derived`).
+        symbols: LaTeX symbol as rendered -> role (`In`, `Out`, `Const`,
+            `Op`, `Derived`).
         fixed: keyword arguments always passed to the callable (e.g. ``convention="lecture"``).
         dims: named matrix dimensions -> inclusive range; drawn pairwise distinct.
         identity: the formulas are identities checked by simulation: the callable returns samples
-            (bound with :class:`Out`), and each formula's two sides are compared with each other.
+            (bound with `Out`), and each formula's two sides are compared with each other.
         rtol: relative tolerance of the comparison.
         atol: absolute tolerance of the comparison.
         draws: how many independent random draws are checked.
-        shape: default shape of :class:`Array` inputs (non-square on purpose).
+        shape: default shape of `Array` inputs (non-square on purpose).
         reason: why a tolerance looser than the default is right (required when loosening it).
 
     Returns:

@@ -1,7 +1,7 @@
 """Put it together: find the implementations, index the logs' formulas, check every link.
 
 This is the engine's front door; the CLI, the pytest integration and the MkDocs layer all call
-:func:`verify_paths` (or its pieces) and only turn the result into exit codes or build errors.
+`verify_paths` (or its pieces) and only turn the result into exit codes or build errors.
 """
 
 from __future__ import annotations

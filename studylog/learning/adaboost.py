@@ -1,22 +1,22 @@
-r"""Discrete AdaBoost for two classes (Freund & Schapire 1997), labels :math:`y_i \in \{-1, +1\}`.
+r"""Discrete AdaBoost for two classes (Freund & Schapire 1997), labels $`y_i \in \{-1, +1\}`$.
 
-Start with uniform weights :math:`w_i^{(1)} = 1/n`. In round :math:`m`, fit a weak learner
-:math:`h_m` to the weighted data, then
+Start with uniform weights $`w_i^{(1)} = 1/n`$. In round $`m`$, fit a weak learner
+$`h_m`$ to the weighted data, then
 
-* weighted error (``ada.error``): :math:`\epsilon_m = \frac{\sum_i w_i (1 - y_i h_m(x_i))}{2 \sum_i w_i}`
-  — for :math:`\pm 1` labels, :math:`(1 - y_i h_m(x_i))/2` is 1 on a mistake and 0 otherwise;
-* learner weight (``ada.alpha``): :math:`\alpha_m = \frac12 \ln\frac{1 - \epsilon_m}{\epsilon_m}`;
-* re-weighting (``ada.w.tilde``, ``ada.w.next``): :math:`\tilde w_i = w_i \exp(-\alpha_m y_i h_m(x_i))`,
+* weighted error (``ada.error``): $`\epsilon_m = \frac{\sum_i w_i (1 - y_i h_m(x_i))}{2 \sum_i w_i}`$
+  — for $`\pm 1`$ labels, $`(1 - y_i h_m(x_i))/2`$ is 1 on a mistake and 0 otherwise;
+* learner weight (``ada.alpha``): $`\alpha_m = \frac12 \ln\frac{1 - \epsilon_m}{\epsilon_m}`$;
+* re-weighting (``ada.w.tilde``, ``ada.w.next``): $`\tilde w_i = w_i \exp(-\alpha_m y_i h_m(x_i))`$,
   then normalize to sum 1 — mistakes gain weight, correct samples lose it;
-* final classifier (``ada.final``): :math:`H(x) = \mathrm{sign}\left(\sum_m \alpha_m h_m(x)\right)`.
+* final classifier (``ada.final``): $`H(x) = \mathrm{sign}\left(\sum_m \alpha_m h_m(x)\right)`$.
 
 Note:
     scikit-learn's ``AdaBoostClassifier`` (SAMME) uses
-    :math:`\alpha^{\mathrm{SAMME}}_m = \ln\frac{1-\epsilon_m}{\epsilon_m} + \ln(K-1)`, which for
-    :math:`K = 2` classes is :math:`2\alpha_m`, and multiplies only the misclassified weights by
-    :math:`e^{\alpha^{\mathrm{SAMME}}_m}`. After normalization the sample weights are the same, and
-    scaling all :math:`\alpha_m` by 2 does not change the sign of the vote, so both give the same
-    classifier; sklearn's ``decision_function`` is :math:`2 \sum_m \alpha_m h_m(x) / \sum_m \alpha_m`.
+    $`\alpha^{\mathrm{SAMME}}_m = \ln\frac{1-\epsilon_m}{\epsilon_m} + \ln(K-1)`$, which for
+    $`K = 2`$ classes is $`2\alpha_m`$, and multiplies only the misclassified weights by
+    $`e^{\alpha^{\mathrm{SAMME}}_m}`$. After normalization the sample weights are the same, and
+    scaling all $`\alpha_m`$ by 2 does not change the sign of the vote, so both give the same
+    classifier; sklearn's ``decision_function`` is $`2 \sum_m \alpha_m h_m(x) / \sum_m \alpha_m`$.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ _LABELS = Choice((-1.0, 1.0), shape=(8,))
     },
 )
 def weighted_error(w: ArrayLike, y: ArrayLike, h: ArrayLike) -> float:
-    r"""Weighted misclassification error :math:`\epsilon_m` of the predictions ``h`` (labels :math:`\pm 1`).
+    r"""Weighted misclassification error $`\epsilon_m`$ of the predictions ``h`` (labels $`\pm 1`$).
 
     Args:
         w: non-negative sample weights with a positive sum, shape ``(n,)``.
@@ -80,15 +80,15 @@ def weighted_error(w: ArrayLike, y: ArrayLike, h: ArrayLike) -> float:
     symbols={r"\alpha_m": Out(), r"\epsilon_m": In("error", Scalar(0.05, 0.45))},
 )
 def learner_weight(error: float) -> float:
-    r"""The weight :math:`\alpha_m = \frac12 \ln\frac{1-\epsilon_m}{\epsilon_m}` of a weak learner in the vote.
+    r"""The weight $`\alpha_m = \frac12 \ln\frac{1-\epsilon_m}{\epsilon_m}`$ of a weak learner in the vote.
 
-    Positive for :math:`\epsilon_m < 1/2` (better than chance), zero at :math:`1/2`.
+    Positive for $`\epsilon_m < 1/2`$ (better than chance), zero at $`1/2`$.
 
     Args:
-        error: the learner's weighted error :math:`\epsilon_m`, strictly between 0 and 1.
+        error: the learner's weighted error $`\epsilon_m`$, strictly between 0 and 1.
 
     Returns:
-        :math:`\alpha_m`.
+        $`\alpha_m`$.
 
     Raises:
         ValueError: if ``error`` is not in ``(0, 1)``.
@@ -107,9 +107,9 @@ class Reweighted(NamedTuple):
     r"""The sample weights after one boosting round."""
 
     unnormalized: NDArray[np.float64]
-    r""":math:`\tilde w_i = w_i \exp(-\alpha_m y_i h_m(x_i))`."""
+    r"""$`\tilde w_i = w_i \exp(-\alpha_m y_i h_m(x_i))`$."""
     w: NDArray[np.float64]
-    r""":math:`w_i^{(m+1)}`, the normalized weights (sum 1)."""
+    r"""$`w_i^{(m+1)}`$, the normalized weights (sum 1)."""
 
 
 @implements(
@@ -125,13 +125,13 @@ class Reweighted(NamedTuple):
     },
 )
 def reweight(w: ArrayLike, y: ArrayLike, h: ArrayLike, *, alpha: float) -> Reweighted:
-    r"""One AdaBoost weight update: :math:`w_i \exp(-\alpha_m y_i h_m(x_i))`, normalized to sum 1.
+    r"""One AdaBoost weight update: $`w_i \exp(-\alpha_m y_i h_m(x_i))`$, normalized to sum 1.
 
     Args:
-        w: current sample weights :math:`w_i^{(m)}`, shape ``(n,)``.
+        w: current sample weights $`w_i^{(m)}`$, shape ``(n,)``.
         y: true labels in ``{-1, +1}``.
         h: the round's predictions in ``{-1, +1}``.
-        alpha: the round's learner weight :math:`\alpha_m`.
+        alpha: the round's learner weight $`\alpha_m`$.
 
     Returns:
         The unnormalized and the normalized new weights.
@@ -163,7 +163,7 @@ def reweight(w: ArrayLike, y: ArrayLike, h: ArrayLike, *, alpha: float) -> Rewei
     },
 )
 def strong_classifier(h: ArrayLike, alpha: ArrayLike, *, axis: int = 0) -> NDArray[np.float64]:
-    r"""The boosted vote :math:`H(x) = \mathrm{sign}\left(\sum_m \alpha_m h_m(x)\right)` (0 on an exact tie).
+    r"""The boosted vote $`H(x) = \mathrm{sign}\left(\sum_m \alpha_m h_m(x)\right)`$ (0 on an exact tie).
 
     Args:
         h: the weak learners' predictions stacked along ``axis``.
@@ -171,7 +171,7 @@ def strong_classifier(h: ArrayLike, alpha: ArrayLike, *, axis: int = 0) -> NDArr
         axis: the learner axis of ``h``.
 
     Returns:
-        :math:`H(x)` (``h`` without ``axis``).
+        $`H(x)`$ (``h`` without ``axis``).
 
     Raises:
         ValueError: if the number of learners in ``h`` and ``alpha`` differ.
@@ -191,13 +191,13 @@ class AdaBoostModel(NamedTuple):
     """A fitted AdaBoost ensemble and its training history."""
 
     learners: list[Predictor]
-    r"""The weak learners :math:`h_m`."""
+    r"""The weak learners $`h_m`$."""
     alphas: NDArray[np.float64]
-    r"""Their weights :math:`\alpha_m`, shape ``(M,)``."""
+    r"""Their weights $`\alpha_m`$, shape ``(M,)``."""
     errors: NDArray[np.float64]
-    r"""Their weighted training errors :math:`\epsilon_m`, shape ``(M,)``."""
+    r"""Their weighted training errors $`\epsilon_m`$, shape ``(M,)``."""
     sample_weights: NDArray[np.float64]
-    r"""The weights :math:`w^{(m)}` each learner was fitted with, shape ``(M, n)``."""
+    r"""The weights $`w^{(m)}`$ each learner was fitted with, shape ``(M, n)``."""
 
 
 def fit_adaboost(
@@ -205,15 +205,15 @@ def fit_adaboost(
 ) -> AdaBoostModel:
     r"""Run discrete AdaBoost for up to ``n_rounds`` rounds.
 
-    Stops early when a weak learner is no better than chance (:math:`\epsilon_m \ge 1/2`, the learner is
-    dropped) or perfect (:math:`\epsilon_m = 0`: its weight would be infinite, so the ensemble becomes
-    that learner alone with :math:`\alpha = 1`).
+    Stops early when a weak learner is no better than chance ($`\epsilon_m \ge 1/2`$, the learner is
+    dropped) or perfect ($`\epsilon_m = 0`$: its weight would be infinite, so the ensemble becomes
+    that learner alone with $`\alpha = 1`$).
 
     Args:
         X: inputs, shape ``(n, d)`` (or ``(n,)`` for one feature).
         y: labels in ``{-1, +1}``, shape ``(n,)``.
         n_rounds: maximum number of boosting rounds ``M`` (``>= 1``).
-        weak_learner: ``(X, y, w) -> predictor``; default :func:`~studylog.learning.stump.fit_stump`.
+        weak_learner: ``(X, y, w) -> predictor``; default `fit_stump`.
 
     Returns:
         The ensemble with its per-round history.
@@ -293,14 +293,14 @@ def first_rounds(model: AdaBoostModel, n_rounds: int) -> AdaBoostModel:
 
 
 def decision_function(model: AdaBoostModel, X: ArrayLike) -> NDArray[np.float64]:
-    r"""The weighted vote :math:`F(x) = \sum_m \alpha_m h_m(x)` before taking its sign.
+    r"""The weighted vote $`F(x) = \sum_m \alpha_m h_m(x)`$ before taking its sign.
 
     Args:
         model: a fitted ensemble.
         X: inputs.
 
     Returns:
-        :math:`F(x)` per input.
+        $`F(x)`$ per input.
 
     Examples:
         >>> learners = [np.sign, lambda x: -np.sign(x)]
@@ -313,7 +313,7 @@ def decision_function(model: AdaBoostModel, X: ArrayLike) -> NDArray[np.float64]
 
 
 def predict_adaboost(model: AdaBoostModel, X: ArrayLike) -> NDArray[np.float64]:
-    r"""Predicted labels :math:`H(x)`; an exact tie :math:`F(x) = 0` is labelled :math:`-1` (as scikit-learn does).
+    r"""Predicted labels $`H(x)`$; an exact tie $`F(x) = 0`$ is labelled $`-1`$ (as scikit-learn does).
 
     Args:
         model: a fitted ensemble.

@@ -4,8 +4,8 @@ Regression averages the ``B`` predictions,
 
 .. math:: \hat{f}_{\mathrm{bag}}(x) = \frac{1}{B} \sum_{b} \hat{f}_b(x)
 
-(formula ``bag.mean``); two-class classification with labels :math:`\pm 1` takes the majority vote,
-:math:`\mathrm{sign}` of the summed votes (formula ``bag.vote``). The models are fitted independently of
+(formula ``bag.mean``); two-class classification with labels $`\pm 1`$ takes the majority vote,
+$`\mathrm{sign}`$ of the summed votes (formula ``bag.vote``). The models are fitted independently of
 each other (in contrast to boosting).
 """
 
@@ -31,7 +31,7 @@ from studylog.learning.polynomial import Fitter, Predictor
     },
 )
 def bagging_mean(predictions: ArrayLike, *, axis: int = 0) -> NDArray[np.float64]:
-    r"""Average the ``B`` models' predictions: :math:`\frac1B \sum_b \hat f_b(x)`.
+    r"""Average the ``B`` models' predictions: $`\frac1B \sum_b \hat f_b(x)`$.
 
     Args:
         predictions: predictions of the ``B`` models stacked along ``axis``.
@@ -62,8 +62,8 @@ def bagging_mean(predictions: ArrayLike, *, axis: int = 0) -> NDArray[np.float64
 def majority_vote(votes: ArrayLike, *, axis: int = 0) -> NDArray[np.float64]:
     r"""The most frequent label along ``axis``; ties go to the smallest label.
 
-    For labels :math:`\pm 1` and an odd number of voters this is
-    :math:`\mathrm{sign}\left(\sum_b h_b(x)\right)`.
+    For labels $`\pm 1`$ and an odd number of voters this is
+    $`\mathrm{sign}\left(\sum_b h_b(x)\right)`$.
 
     Args:
         votes: predicted labels of the ``B`` models stacked along ``axis``.
@@ -97,7 +97,7 @@ class BaggedModel(NamedTuple):
 def fit_bagging(x: ArrayLike, y: ArrayLike, *, fit: Fitter, n_estimators: int, seed: int) -> BaggedModel:
     """Fit ``fit`` on ``n_estimators`` bootstrap samples of ``(x, y)``.
 
-    Model ``b`` uses :func:`~studylog.learning.bootstrap.bootstrap_indices` with seed ``seed + b``.
+    Model ``b`` uses `bootstrap_indices` with seed ``seed + b``.
 
     Args:
         x: inputs, first axis = samples.
@@ -130,7 +130,7 @@ def fit_bagging(x: ArrayLike, y: ArrayLike, *, fit: Fitter, n_estimators: int, s
 
 
 def predict_mean(model: BaggedModel, x: ArrayLike) -> NDArray[np.float64]:
-    """Bagged regression prediction: the mean of the models' predictions (:func:`bagging_mean`).
+    """Bagged regression prediction: the mean of the models' predictions (`bagging_mean`).
 
     Args:
         model: a bagged ensemble.
@@ -149,7 +149,7 @@ def predict_mean(model: BaggedModel, x: ArrayLike) -> NDArray[np.float64]:
 
 
 def predict_vote(model: BaggedModel, x: ArrayLike) -> NDArray[np.float64]:
-    """Bagged classification prediction: the models' majority vote (:func:`majority_vote`).
+    """Bagged classification prediction: the models' majority vote (`majority_vote`).
 
     Args:
         model: a bagged ensemble of classifiers.

@@ -1,11 +1,11 @@
 r"""Small- vs large-batch training: do small batches find flatter minima (Keskar et al. 2017)?
 
-A tiny tanh network (:mod:`studylog.learning.mlp`) is fitted to noisy sine data from the same
+A tiny tanh network (`mlp`) is fitted to noisy sine data from the same
 initialization with several batch sizes and the same number of updates. Each run then takes a few
 thousand full-batch gradient steps with a small learning rate, so that it sits at the bottom of the
-basin it ended in and the sharpness :math:`\phi` (:mod:`studylog.learning.sharpness`) measures
+basin it ended in and the sharpness $`\phi`$ (`sharpness`) measures
 curvature rather than a leftover slope. Reported per batch size: training and test error, their gap,
-:math:`\phi`, and the final gradient norm; plus the training and test loss along the line through the
+$`\phi`$, and the final gradient norm; plus the training and test loss along the line through the
 smallest- and largest-batch solutions (Keskar et al.'s Figure 3).
 """
 
@@ -35,13 +35,13 @@ class BatchSizeResult(NamedTuple):
     gap: NDArray[np.float64]
     """``test_loss - train_loss``."""
     sharpness: NDArray[np.float64]
-    r"""Keskar's :math:`\phi` (percent) of each solution."""
+    r"""Keskar's $`\phi`$ (percent) of each solution."""
     grad_norm: NDArray[np.float64]
     """Norm of the full training gradient at each solution (how close to stationary it is)."""
     weights: NDArray[np.float64]
     """The solutions, shape ``(len(batch_sizes), n_params)``."""
     line_alpha: NDArray[np.float64]
-    r""":math:`\alpha` of the points :math:`(1-\alpha) W_{\mathrm{small}} + \alpha W_{\mathrm{large}}`."""
+    r"""$`\alpha`$ of the points $`(1-\alpha) W_{\mathrm{small}} + \alpha W_{\mathrm{large}}`$."""
     line_train_loss: NDArray[np.float64]
     """Training loss along that line."""
     line_test_loss: NDArray[np.float64]
@@ -79,7 +79,7 @@ def batch_size_experiment(
             and the sharpness search.
 
     Returns:
-        Errors, gaps, sharpness and a loss slice; see :class:`BatchSizeResult`.
+        Errors, gaps, sharpness and a loss slice; see `BatchSizeResult`.
 
     Raises:
         ValueError: if ``batch_sizes`` is empty or an argument is out of range.

@@ -1,8 +1,8 @@
 r"""Bias–variance decomposition of the expected squared error, estimated by simulation.
 
 Many training sets are drawn from the same distribution — fixed inputs, fresh noise
-:math:`y = f(x) + \varepsilon` with :math:`\varepsilon \sim \mathcal N(0, \sigma^2)` — and a model is
-fitted on each. At a test input, with :math:`\hat f` the fitted model's prediction and :math:`y` a
+$`y = f(x) + \varepsilon`$ with $`\varepsilon \sim \mathcal N(0, \sigma^2)`$ — and a model is
+fitted on each. At a test input, with $`\hat f`$ the fitted model's prediction and $`y`$ a
 new noisy target, the expectation over training sets and test noise splits as
 
 .. math::
@@ -30,10 +30,10 @@ DEFAULT_X_TEST = np.linspace(0.05, 0.95, 7)
 
 
 def smoother_matrix(fit: Fitter, x_train: ArrayLike, x_test: ArrayLike) -> NDArray[np.float64]:
-    r"""The matrix :math:`H` with :math:`\hat f(x_{\mathrm{test}}) = H y` of a learner linear in its targets.
+    r"""The matrix $`H`$ with $`\hat f(x_{\mathrm{test}}) = H y`$ of a learner linear in its targets.
 
     Least squares (and ridge, k-NN, kernel smoothers) predict a fixed linear map of the training
-    targets; column ``j`` of :math:`H` is the prediction after fitting on the unit vector :math:`e_j`.
+    targets; column ``j`` of $`H`$ is the prediction after fitting on the unit vector $`e_j`$.
     Used to fit thousands of training sets at once.
 
     Args:
@@ -42,7 +42,7 @@ def smoother_matrix(fit: Fitter, x_train: ArrayLike, x_test: ArrayLike) -> NDArr
         x_test: test inputs, shape ``(m,)``.
 
     Returns:
-        :math:`H`, shape ``(m, n)``.
+        $`H`$, shape ``(m, n)``.
 
     Examples:
         >>> H = smoother_matrix(polynomial_fitter(0), np.array([0.0, 1.0]), np.array([0.5]))
@@ -59,9 +59,9 @@ class BiasVarianceSamples(NamedTuple):
     """Simulated predictions and targets at the test inputs, one row per training set."""
 
     y: NDArray[np.float64]
-    r"""Fresh noisy targets :math:`y = f + \varepsilon`, shape ``(n_sims, m)``."""
+    r"""Fresh noisy targets $`y = f + \varepsilon`$, shape ``(n_sims, m)``."""
     f_hat: NDArray[np.float64]
-    r"""Predictions :math:`\hat f` of the model fitted on each training set, shape ``(n_sims, m)``."""
+    r"""Predictions $`\hat f`$ of the model fitted on each training set, shape ``(n_sims, m)``."""
     f: NDArray[np.float64]
     """The true function at the test inputs, shape ``(m,)``."""
 
@@ -92,7 +92,7 @@ def simulate_bias_variance(
     seed: int,
     x_test: ArrayLike | None = None,
 ) -> BiasVarianceSamples:
-    r"""Fit a degree-``degree`` polynomial on ``n_sims`` independent training sets of :math:`\sin(2\pi x)`.
+    r"""Fit a degree-``degree`` polynomial on ``n_sims`` independent training sets of $`\sin(2\pi x)`$.
 
     The training inputs are fixed (``n_train`` equally spaced points in ``[0, 1]``); each training set
     draws new noise. Each test target gets its own independent noise.
@@ -103,7 +103,7 @@ def simulate_bias_variance(
         n_train: training-set size (``> degree`` for a unique fit).
         n_sims: number of simulated training sets.
         seed: seed of the generator.
-        x_test: test inputs (default :data:`DEFAULT_X_TEST`).
+        x_test: test inputs (default `DEFAULT_X_TEST`).
 
     Returns:
         Targets, predictions and true values at the test inputs.
@@ -136,11 +136,11 @@ class BiasVarianceTerms(NamedTuple):
     """The three terms of the decomposition, per test input."""
 
     bias2: NDArray[np.float64]
-    r"""Squared bias :math:`(f - \mathbb{E}[\hat f])^2`."""
+    r"""Squared bias $`(f - \mathbb{E}[\hat f])^2`$."""
     variance: NDArray[np.float64]
-    r"""Variance :math:`\mathbb{E}[(\hat f - \mathbb{E}[\hat f])^2]` (mean over training sets, ``ddof=0``)."""
+    r"""Variance $`\mathbb{E}[(\hat f - \mathbb{E}[\hat f])^2]`$ (mean over training sets, ``ddof=0``)."""
     noise: NDArray[np.float64]
-    r"""Irreducible noise :math:`\sigma^2`, broadcast to the shape of the other terms."""
+    r"""Irreducible noise $`\sigma^2`$, broadcast to the shape of the other terms."""
 
 
 @implements(
@@ -197,7 +197,7 @@ class BiasVarianceCurve(NamedTuple):
     variance: NDArray[np.float64]
     noise: NDArray[np.float64]
     expected_error: NDArray[np.float64]
-    r"""Monte-Carlo :math:`\mathbb{E}[(y - \hat f)^2]`; close to ``bias2 + variance + noise``."""
+    r"""Monte-Carlo $`\mathbb{E}[(y - \hat f)^2]`$; close to ``bias2 + variance + noise``."""
 
 
 def bias_variance_curve(
@@ -217,7 +217,7 @@ def bias_variance_curve(
         n_train: training-set size.
         n_sims: simulated training sets per degree.
         seed: seed shared by all degrees (common random numbers give a smoother curve).
-        x_test: test inputs (default :data:`DEFAULT_X_TEST`).
+        x_test: test inputs (default `DEFAULT_X_TEST`).
 
     Returns:
         One value per degree of each term, averaged over the test inputs.

@@ -1,11 +1,11 @@
 r"""Bootstrap resampling (Efron 1979): draw ``n`` indices out of ``n`` uniformly *with replacement*.
 
-A given sample is missed by one draw with probability :math:`1 - 1/n`, hence by all ``n`` draws with
-probability :math:`(1 - 1/n)^n`. The expected fraction of distinct samples in a bootstrap sample is
+A given sample is missed by one draw with probability $`1 - 1/n`$, hence by all ``n`` draws with
+probability $`(1 - 1/n)^n`$. The expected fraction of distinct samples in a bootstrap sample is
 
 .. math:: u_n = 1 - \left(1 - \frac{1}{n}\right)^n
 
-(formula ``boot.unique``), which decreases to :math:`1 - 1/e \approx 0.632` as ``n`` grows; the other
+(formula ``boot.unique``), which decreases to $`1 - 1/e \approx 0.632`$ as ``n`` grows; the other
 samples are "out of bag".
 """
 
@@ -75,13 +75,13 @@ def out_of_bag(indices: ArrayLike, n: int) -> NDArray[np.int64]:
     symbols={r"u_n": Out(), r"n": In("n", Int(2, 500))},
 )
 def expected_unique_fraction(n: ArrayLike) -> NDArray[np.float64] | float:
-    r"""Expected fraction of distinct samples in a bootstrap sample of size ``n``: :math:`1 - (1 - 1/n)^n`.
+    r"""Expected fraction of distinct samples in a bootstrap sample of size ``n``: $`1 - (1 - 1/n)^n`$.
 
     Args:
         n: sample size(s), each ``>= 1``.
 
     Returns:
-        :math:`u_n` (a float for scalar ``n``).
+        $`u_n`$ (a float for scalar ``n``).
 
     Raises:
         ValueError: if some ``n < 1``.
@@ -125,7 +125,7 @@ class UniqueFractionSamples(NamedTuple):
 def simulate_unique_fraction(n: int, *, n_draws: int, seed: int) -> UniqueFractionSamples:
     """Draw ``n_draws`` bootstrap samples of size ``n`` and count the distinct indices in each.
 
-    The draws are the same as :func:`bootstrap_indices` (uniform with replacement), made for all
+    The draws are the same as `bootstrap_indices` (uniform with replacement), made for all
     samples in one vectorized call.
 
     Args:

@@ -1,7 +1,7 @@
 r"""k-fold cross-validation: estimate the test error of a learning algorithm from one data set.
 
 Each fold ``i`` is held out once; the model is fitted on the other ``k - 1`` folds and its error
-:math:`E_i` measured on fold ``i``. The estimate is their mean,
+$`E_i`$ measured on fold ``i``. The estimate is their mean,
 
 .. math:: \mathrm{CV}_k = \frac{1}{k} \sum_{i} E_i
 
@@ -35,10 +35,10 @@ Loss = Callable[[NDArray[np.float64], NDArray[np.float64]], float]
     },
 )
 def cv_estimate(fold_errors: ArrayLike, *, axis: int = 0) -> NDArray[np.float64] | float:
-    r"""The cross-validation estimate :math:`\mathrm{CV}_k = \frac1k \sum_i E_i`: the mean fold error.
+    r"""The cross-validation estimate $`\mathrm{CV}_k = \frac1k \sum_i E_i`$: the mean fold error.
 
     Args:
-        fold_errors: the ``k`` validation errors :math:`E_i` along ``axis``.
+        fold_errors: the ``k`` validation errors $`E_i`$ along ``axis``.
         axis: the fold axis.
 
     Returns:
@@ -60,9 +60,9 @@ class CVResult(NamedTuple):
     """The outcome of k-fold cross-validation."""
 
     fold_errors: NDArray[np.float64]
-    r"""The validation error :math:`E_i` of each fold, shape ``(k,)``."""
+    r"""The validation error $`E_i`$ of each fold, shape ``(k,)``."""
     estimate: float
-    r""":math:`\mathrm{CV}_k`, the mean of ``fold_errors``."""
+    r"""$`\mathrm{CV}_k`$, the mean of ``fold_errors``."""
     folds: list[Fold]
     """The splits used."""
 
@@ -84,7 +84,7 @@ def cross_validate(
         y: targets, shape ``(n,)``.
         fit: the learning algorithm, ``(x_train, y_train) -> predictor``.
         k: number of folds, ``2 <= k <= n``.
-        shuffle: permute the samples before cutting folds (see :func:`kfold_splits`).
+        shuffle: permute the samples before cutting folds (see `kfold_splits`).
         seed: seed of that permutation.
         loss: ``(y, y_hat) -> error`` measured on each validation fold.
 

@@ -1,8 +1,8 @@
 r"""Synthetic regression data: a known smooth function plus Gaussian noise.
 
-The target is :math:`y = f(x) + \varepsilon` with :math:`f(x) = \sin(2\pi x)` and
-:math:`\varepsilon \sim \mathcal N(0, \sigma^2)`, so the noise level is known exactly (needed for the
-bias–variance decomposition, where the noise term is :math:`\sigma^2`).
+The target is $`y = f(x) + \varepsilon`$ with $`f(x) = \sin(2\pi x)`$ and
+$`\varepsilon \sim \mathcal N(0, \sigma^2)`$, so the noise level is known exactly (needed for the
+bias–variance decomposition, where the noise term is $`\sigma^2`$).
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from studylog.learning._checks import as_float_array, check_int, check_nonnegati
 
 
 def true_function(x: ArrayLike) -> NDArray[np.float64]:
-    r"""The noise-free target :math:`f(x) = \sin(2\pi x)` used by the synthetic data sets.
+    r"""The noise-free target $`f(x) = \sin(2\pi x)`$ used by the synthetic data sets.
 
     Args:
         x: inputs.
 
     Returns:
-        :math:`f(x)`, elementwise.
+        $`f(x)`$, elementwise.
 
     Examples:
         >>> print(true_function([0.0, 0.25]).round(3))
@@ -41,7 +41,7 @@ class Dataset(NamedTuple):
 
 
 def make_sine_data(n: int, *, sigma: float, seed: int) -> Dataset:
-    r"""Draw ``n`` points with :math:`x \sim U(0, 1)` and :math:`y = \sin(2\pi x) + \varepsilon`.
+    r"""Draw ``n`` points with $`x \sim U(0, 1)`$ and $`y = \sin(2\pi x) + \varepsilon`$.
 
     Args:
         n: number of points (at least 1).
@@ -68,7 +68,7 @@ def make_sine_data(n: int, *, sigma: float, seed: int) -> Dataset:
 
 
 def add_noise(f_values: ArrayLike, *, sigma: float, seed: int) -> NDArray[np.float64]:
-    r"""Return ``f_values`` plus independent :math:`\mathcal N(0, \sigma^2)` noise.
+    r"""Return ``f_values`` plus independent $`\mathcal N(0, \sigma^2)`$ noise.
 
     Args:
         f_values: noise-free values.

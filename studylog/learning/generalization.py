@@ -24,9 +24,9 @@ class GapResult(NamedTuple):
     """Training error, test error and their difference for one fitted model."""
 
     train_error: float
-    r""":math:`R_{\mathrm{train}}`, the mean squared error on the training set."""
+    r"""$`R_{\mathrm{train}}`$, the mean squared error on the training set."""
     test_error: float
-    r""":math:`R_{\mathrm{test}}`, the mean squared error on the test set."""
+    r"""$`R_{\mathrm{test}}`$, the mean squared error on the test set."""
     gap: float
     """``test_error - train_error``."""
 
@@ -67,7 +67,7 @@ def polynomial_gap(*, degree: int, n_train: int, n_test: int, sigma: float, seed
     r"""Fit a least-squares polynomial to synthetic sine data and measure its generalization gap.
 
     Training and test sets are drawn independently from
-    :func:`~studylog.learning.data.make_sine_data` (seeds ``seed`` and ``seed + 1``).
+    `make_sine_data` (seeds ``seed`` and ``seed + 1``).
 
     Args:
         degree: polynomial degree (``>= 0``).
@@ -106,7 +106,7 @@ class GapCurve(NamedTuple):
 
 
 def gap_by_degree(degrees: Sequence[int], *, n_train: int, n_test: int, sigma: float, seed: int) -> GapCurve:
-    """:func:`polynomial_gap` for several degrees on the same training and test sets.
+    """`polynomial_gap` for several degrees on the same training and test sets.
 
     Args:
         degrees: polynomial degrees to fit.

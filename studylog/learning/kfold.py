@@ -1,7 +1,7 @@
 r"""k-fold splitting: partition ``n`` samples into ``k`` validation folds.
 
 Fold sizes follow scikit-learn's ``KFold``: the first ``n mod k`` folds hold
-:math:`\lfloor n/k \rfloor + 1` samples, the others :math:`\lfloor n/k \rfloor`; every sample is in
+$`\lfloor n/k \rfloor + 1`$ samples, the others $`\lfloor n/k \rfloor`$; every sample is in
 exactly one validation fold, and each fold's training part is the rest.
 """
 

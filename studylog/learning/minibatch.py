@@ -1,11 +1,11 @@
 r"""Batch, mini-batch and stochastic gradient descent: one update rule, three batch sizes.
 
-With per-sample losses :math:`\ell_i`, a step on a batch of :math:`B` samples moves along the batch's
+With per-sample losses $`\ell_i`$, a step on a batch of $`B`$ samples moves along the batch's
 mean gradient,
 
 .. math:: W_{t+1} = W_t - \frac{\eta}{B} \sum_{i} \nabla \ell_i(W_t)
 
-(formula ``gd.minibatch``). :math:`B = n` is (full-)batch gradient descent, :math:`B = 1` stochastic
+(formula ``gd.minibatch``). $`B = n`$ is (full-)batch gradient descent, $`B = 1`$ stochastic
 gradient descent in the strict sense, anything in between mini-batch gradient descent.
 """
 
@@ -35,12 +35,12 @@ PerSampleGrads = Callable[[NDArray[np.float64], NDArray[np.int64]], NDArray[np.f
     },
 )
 def minibatch_step(W: ArrayLike, grads: ArrayLike, *, lr: float, axis: int = 0) -> NDArray[np.float64]:
-    r"""One gradient step with the batch-mean gradient: :math:`W - \frac{\eta}{B}\sum_i \nabla\ell_i(W)`.
+    r"""One gradient step with the batch-mean gradient: $`W - \frac{\eta}{B}\sum_i \nabla\ell_i(W)`$.
 
     Args:
         W: parameters.
         grads: the batch's per-sample gradients, stacked along ``axis`` (``B`` of them).
-        lr: learning rate :math:`\eta` (``> 0``).
+        lr: learning rate $`\eta`$ (``> 0``).
         axis: the sample axis of ``grads``.
 
     Returns:
@@ -91,7 +91,7 @@ def minibatches(n: int, batch_size: int, *, seed: int | None) -> list[NDArray[np
 
 
 class SGDRun(NamedTuple):
-    """Result of :func:`train_sgd`."""
+    """Result of `train_sgd`."""
 
     W: NDArray[np.float64]
     """Final parameters."""
@@ -111,8 +111,8 @@ def train_sgd(
 ) -> SGDRun:
     """Mini-batch SGD for ``steps`` updates over ``n`` samples, reshuffled every epoch.
 
-    Epoch ``e`` uses :func:`minibatches` with seed ``seed + e``; each batch makes one
-    :func:`minibatch_step`. Counting updates (not epochs) gives every batch size the same number of
+    Epoch ``e`` uses `minibatches` with seed ``seed + e``; each batch makes one
+    `minibatch_step`. Counting updates (not epochs) gives every batch size the same number of
     steps.
 
     Args:

@@ -1,8 +1,8 @@
 r"""A one-hidden-layer tanh network for 1-D regression, in numpy, with per-sample gradients.
 
-:math:`\hat y(x) = \sum_k v_k \tanh(a_k x + b_k) + c`. All parameters live in one flat vector
+$`\hat y(x) = \sum_k v_k \tanh(a_k x + b_k) + c`$. All parameters live in one flat vector
 ``W = [a (H), b (H), v (H), c]`` so that optimizers and the sharpness measure treat them as a point in
-:math:`\mathbb{R}^{3H+1}`. The loss is the mean squared error.
+$`\mathbb{R}^{3H+1}`$. The loss is the mean squared error.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def mlp_loss(W: ArrayLike, x: ArrayLike, y: ArrayLike, *, hidden: int) -> float:
 
 
 def mlp_per_sample_grads(W: ArrayLike, x: ArrayLike, y: ArrayLike, *, hidden: int) -> NDArray[np.float64]:
-    r"""Gradient of each sample's squared error :math:`(\hat y(x_i) - y_i)^2` with respect to ``W``.
+    r"""Gradient of each sample's squared error $`(\hat y(x_i) - y_i)^2`$ with respect to ``W``.
 
     Args:
         W: flat parameters.
@@ -111,7 +111,7 @@ def mlp_per_sample_grads(W: ArrayLike, x: ArrayLike, y: ArrayLike, *, hidden: in
 
     Returns:
         Per-sample gradients, shape ``(n, 3 * hidden + 1)``; their mean is the gradient of
-        :func:`mlp_loss`.
+        `mlp_loss`.
 
     Examples:
         >>> g = mlp_per_sample_grads(np.array([1.0, 0.0, 2.0, 0.5]), [0.0], [1.5], hidden=1)
@@ -129,7 +129,7 @@ def mlp_per_sample_grads(W: ArrayLike, x: ArrayLike, y: ArrayLike, *, hidden: in
 
 
 def mlp_grad(W: ArrayLike, x: ArrayLike, y: ArrayLike, *, hidden: int) -> NDArray[np.float64]:
-    """Gradient of :func:`mlp_loss` (the mean of the per-sample gradients).
+    """Gradient of `mlp_loss` (the mean of the per-sample gradients).
 
     Args:
         W: flat parameters.

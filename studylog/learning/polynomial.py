@@ -1,7 +1,7 @@
 r"""Polynomial least squares: the model whose complexity (the degree) the examples vary.
 
-The fit minimizes the training mean squared error over the coefficients :math:`c`:
-:math:`\hat f(x) = \sum_{j=0}^{d} c_j x^j`, solved with ``numpy.linalg.lstsq`` on the Vandermonde matrix.
+The fit minimizes the training mean squared error over the coefficients $`c`$:
+$`\hat f(x) = \sum_{j=0}^{d} c_j x^j`$, solved with ``numpy.linalg.lstsq`` on the Vandermonde matrix.
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ def vandermonde(x: ArrayLike, degree: int) -> NDArray[np.float64]:
 
 
 class Polynomial(NamedTuple):
-    r"""A fitted polynomial in the rescaled input :math:`u = (x - \mathrm{center}) / \mathrm{scale}`.
+    r"""A fitted polynomial in the rescaled input $`u = (x - \mathrm{center}) / \mathrm{scale}`$.
 
-    Fitting in :math:`u \in [-1, 1]` instead of :math:`x` keeps the Vandermonde matrix well conditioned
+    Fitting in $`u \in [-1, 1]`$ instead of $`x`$ keeps the Vandermonde matrix well conditioned
     for high degrees (the same trick as ``numpy.polynomial.Polynomial.fit``). Calling it evaluates it.
     """
 
@@ -95,7 +95,7 @@ def fit_polynomial(x: ArrayLike, y: ArrayLike, *, degree: int) -> Polynomial:
 
 
 def polynomial_fitter(degree: int) -> Fitter:
-    """The learning algorithm "least-squares polynomial of this degree", as a :data:`Fitter`.
+    """The learning algorithm "least-squares polynomial of this degree", as a `Fitter`.
 
     Args:
         degree: polynomial degree (``>= 0``).

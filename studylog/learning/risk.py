@@ -25,7 +25,7 @@ from studylog.learning._checks import as_float_array
     },
 )
 def mean_squared_error(y: ArrayLike, y_hat: ArrayLike, *, axis: int = 0) -> NDArray[np.float64] | float:
-    r"""Mean squared error :math:`R = \frac{1}{n}\sum_i (y_i - \hat y_i)^2` along ``axis``.
+    r"""Mean squared error $`R = \frac{1}{n}\sum_i (y_i - \hat y_i)^2`$ along ``axis``.
 
     Args:
         y: targets.

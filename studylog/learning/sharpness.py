@@ -1,12 +1,12 @@
 r"""Sharpness of a minimizer (Keskar et al. 2017): the largest relative loss increase in a small box.
 
-The box around :math:`W` has half-widths :math:`r_j = \epsilon (\lvert W_j \rvert + 1)` (formula
-``sharp.radius``; the paper's :math:`C_\epsilon` with :math:`A = I`), and the sharpness is
+The box around $`W`$ has half-widths $`r_j = \epsilon (\lvert W_j \rvert + 1)`$ (formula
+``sharp.radius``; the paper's $`C_\epsilon`$ with $`A = I`$), and the sharpness is
 
 .. math:: \phi = \frac{\max_{\delta \in C_\epsilon} L(W+\delta) - L(W)}{1 + L(W)} \times 100
 
-(formula ``sharp.phi``). The maximum is found numerically (:func:`maximize_in_box`: projected
-sign-gradient ascent from several starts; the paper used L-BFGS-B), so :math:`\phi` is a lower bound of
+(formula ``sharp.phi``). The maximum is found numerically (`maximize_in_box`: projected
+sign-gradient ascent from several starts; the paper used L-BFGS-B), so $`\phi`$ is a lower bound of
 the true value.
 """
 
@@ -37,14 +37,14 @@ GradFn = Callable[[NDArray[np.float64]], NDArray[np.float64]]
     },
 )
 def box_radius(W: ArrayLike, *, eps: float) -> NDArray[np.float64]:
-    r"""Half-widths :math:`r_j = \epsilon(\lvert W_j\rvert + 1)` of the box :math:`C_\epsilon` around ``W``.
+    r"""Half-widths $`r_j = \epsilon(\lvert W_j\rvert + 1)`$ of the box $`C_\epsilon`$ around ``W``.
 
     Relative to each weight's size, so the box does not depend on the scale of large weights, and at
-    least :math:`\epsilon` wide near zero.
+    least $`\epsilon`$ wide near zero.
 
     Args:
         W: the point (parameters).
-        eps: box size :math:`\epsilon` (``> 0``).
+        eps: box size $`\epsilon`$ (``> 0``).
 
     Returns:
         One half-width per parameter.
@@ -69,14 +69,14 @@ def box_radius(W: ArrayLike, *, eps: float) -> NDArray[np.float64]:
     },
 )
 def relative_sharpness(max_loss: ArrayLike, loss: ArrayLike) -> NDArray[np.float64] | float:
-    r"""Keskar's :math:`\phi = 100\,(\max_{C_\epsilon} L - L(W)) / (1 + L(W))`, from the two loss values.
+    r"""Keskar's $`\phi = 100\,(\max_{C_\epsilon} L - L(W)) / (1 + L(W))`$, from the two loss values.
 
     Args:
         max_loss: the largest loss found in the box.
-        loss: the loss at the centre :math:`W` (``> -1``).
+        loss: the loss at the centre $`W`$ (``> -1``).
 
     Returns:
-        :math:`\phi` in percent (a float for scalar inputs).
+        $`\phi`$ in percent (a float for scalar inputs).
 
     Raises:
         ValueError: if ``loss <= -1``.
@@ -97,9 +97,9 @@ class BoxMaximum(NamedTuple):
     """The best point found in the box."""
 
     delta: NDArray[np.float64]
-    r"""Offset :math:`\delta` from the centre, inside the box."""
+    r"""Offset $`\delta`$ from the centre, inside the box."""
     max_loss: float
-    r""":math:`L(W + \delta)`."""
+    r"""$`L(W + \delta)`$."""
 
 
 def maximize_in_box(
@@ -112,16 +112,16 @@ def maximize_in_box(
     steps: int = 30,
     seed: int = 0,
 ) -> BoxMaximum:
-    r"""Approximately maximize :math:`L(W + \delta)` over the box :math:`\lvert\delta_j\rvert \le r_j`.
+    r"""Approximately maximize $`L(W + \delta)`$ over the box $`\lvert\delta_j\rvert \le r_j`$.
 
-    Projected sign-gradient ascent: from :math:`\delta = 0` and ``n_starts - 1`` uniform random points,
-    repeat :math:`\delta \leftarrow \mathrm{clip}(\delta + \tfrac{2}{\sqrt{k}}\, r \odot
-    \mathrm{sign}\,\nabla L(W+\delta), -r, r)` for ``k = 1..steps`` (a decreasing step); the best point
+    Projected sign-gradient ascent: from $`\delta = 0`$ and ``n_starts - 1`` uniform random points,
+    repeat $`\delta \leftarrow \mathrm{clip}(\delta + \tfrac{2}{\sqrt{k}}\, r \odot
+    \mathrm{sign}\,\nabla L(W+\delta), -r, r)`$ for ``k = 1..steps`` (a decreasing step); the best point
     seen is returned. Deterministic for a given ``seed``.
 
     Args:
-        loss_fn: :math:`L`.
-        grad_fn: :math:`\nabla L`.
+        loss_fn: $`L`$.
+        grad_fn: $`\nabla L`$.
         W: the centre.
         radius: half-widths of the box (``>= 0``), same shape as ``W``.
         n_starts: number of starting points (``>= 1``).
@@ -129,7 +129,7 @@ def maximize_in_box(
         seed: seed of the random starts.
 
     Returns:
-        The best offset and its loss (at least :math:`L(W)`).
+        The best offset and its loss (at least $`L(W)`$).
 
     Raises:
         ValueError: if shapes differ, a radius is negative, or ``n_starts``/``steps`` are below 1.
@@ -165,11 +165,11 @@ class Sharpness(NamedTuple):
     """Keskar's sharpness of a point and how it was obtained."""
 
     phi: float
-    r""":math:`\phi` in percent."""
+    r"""$`\phi`$ in percent."""
     loss: float
-    """:math:`L(W)`."""
+    """$`L(W)`$."""
     max_loss: float
-    r"""The largest :math:`L(W+\delta)` found in the box."""
+    r"""The largest $`L(W+\delta)`$ found in the box."""
     delta: NDArray[np.float64]
     """The maximizing offset."""
 
@@ -184,19 +184,19 @@ def keskar_sharpness(
     steps: int = 30,
     seed: int = 0,
 ) -> Sharpness:
-    r"""Sharpness :math:`\phi` of ``W`` in the box :math:`C_\epsilon` (:func:`box_radius`, :func:`maximize_in_box`).
+    r"""Sharpness $`\phi`$ of ``W`` in the box $`C_\epsilon`$ (`box_radius`, `maximize_in_box`).
 
     Args:
-        loss_fn: the training loss :math:`L`.
+        loss_fn: the training loss $`L`$.
         grad_fn: its gradient.
         W: the (approximate) minimizer.
-        eps: box size :math:`\epsilon` (Keskar et al. used 1e-3 and 5e-4).
+        eps: box size $`\epsilon`$ (Keskar et al. used 1e-3 and 5e-4).
         n_starts: starting points of the maximization.
         steps: ascent steps per start.
         seed: seed of the random starts.
 
     Returns:
-        :math:`\phi` with the two losses and the maximizing offset.
+        $`\phi`$ with the two losses and the maximizing offset.
 
     Raises:
         ValueError: on invalid arguments.

@@ -1,7 +1,7 @@
 r"""Decision stumps: the one-split weak learner of boosting.
 
-A stump thresholds one feature: :math:`h(x) = s` if :math:`x_j > \theta`, else :math:`-s`, with polarity
-:math:`s \in \{-1, +1\}`. :func:`fit_stump` picks the ``(j, θ, s)`` of smallest *weighted
+A stump thresholds one feature: $`h(x) = s`$ if $`x_j > \theta`$, else $`-s`$, with polarity
+$`s \in \{-1, +1\}`$. `fit_stump` picks the ``(j, θ, s)`` of smallest *weighted
 misclassification error*, the criterion of Freund & Schapire's AdaBoost. (scikit-learn's
 ``DecisionTreeClassifier(max_depth=1)`` minimizes weighted Gini impurity instead, so the two can split
 differently.)
@@ -23,7 +23,7 @@ class Stump(NamedTuple):
     feature: int
     """Index ``j`` of the thresholded feature."""
     threshold: float
-    r"""Threshold :math:`\theta` (a midpoint between two training values, or below all of them)."""
+    r"""Threshold $`\theta`$ (a midpoint between two training values, or below all of them)."""
     polarity: float
     """Label ``s`` predicted above the threshold (``-s`` at or below it)."""
 

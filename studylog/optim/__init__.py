@@ -1,12 +1,12 @@
 r"""The nine optimizers of Day 7 (최적화 알고리즘), each as a pure numpy step and a ``torch.optim.Optimizer``.
 
 numpy steps (arrays in, a NamedTuple of new arrays out; bound to the notes' formulas):
-:func:`sgd_step`, :func:`momentum_step`, :func:`nag_step`, :func:`adagrad_step`, :func:`adadelta_step`,
-:func:`rmsprop_step`, :func:`adam_step`, :func:`radam_step`, :func:`adamp_step`.
+`sgd_step`, `momentum_step`, `nag_step`, `adagrad_step`, `adadelta_step`,
+`rmsprop_step`, `adam_step`, `radam_step`, `adamp_step`.
 
 torch optimizers (torch's hyper-parameter names and defaults; by default they reproduce ``torch.optim``):
-:class:`SGD`, :class:`Momentum`, :class:`NAG`, :class:`Adagrad`, :class:`Adadelta`, :class:`RMSprop`,
-:class:`Adam`, :class:`RAdam`, :class:`AdamP`. Where the lecture differs from torch, ``convention="lecture"``
+`SGD`, `Momentum`, `NAG`, `Adagrad`, `Adadelta`, `RMSprop`,
+`Adam`, `RAdam`, `AdamP`. Where the lecture differs from torch, ``convention="lecture"``
 (or RAdam's ``variant``) selects the lecture's form.
 """
 

@@ -9,12 +9,12 @@ def effective_gradient(W: np.ndarray, g: np.ndarray, *, weight_decay: float, max
     r"""The gradient an update rule uses: ``-g`` under ``maximize``, plus coupled weight decay ``λ W``.
 
     This is torch's order: the sign flip comes first, then L2 regularisation folded into the gradient
-    (the gradient of :math:`L + \tfrac{\lambda}{2}\lVert W\rVert^2`).
+    (the gradient of $`L + \tfrac{\lambda}{2}\lVert W\rVert^2`$).
 
     Args:
-        W: the parameters :math:`W_t`.
-        g: the raw gradient :math:`g_t`.
-        weight_decay: coupled weight decay :math:`\lambda` (0 to skip).
+        W: the parameters $`W_t`$.
+        g: the raw gradient $`g_t`$.
+        weight_decay: coupled weight decay $`\lambda`$ (0 to skip).
         maximize: ascend instead of descend.
 
     Returns:

@@ -1,6 +1,6 @@
 r"""The shared skeleton of the ``torch.optim.Optimizer`` subclasses: a per-parameter for-loop.
 
-Like torch's single-tensor path (``foreach=False``), :meth:`StudylogOptimizer.step` visits every parameter
+Like torch's single-tensor path (``foreach=False``), `step` visits every parameter
 that has a gradient, creates its state lazily on its first update and applies the rule in place. Parameters
 whose ``grad`` is ``None`` are skipped and get no state. Subclasses provide three small hooks:
 ``_check(group)`` (validate hyper-parameters), ``_init_state(p, state, group)`` and

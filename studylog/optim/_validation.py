@@ -1,6 +1,6 @@
 r"""Checks of hyper-parameters and arrays shared by every optimizer (numpy steps and torch classes).
 
-Each check raises :class:`ValueError` with a message that names the offending argument and its value,
+Each check raises `ValueError` with a message that names the offending argument and its value,
 e.g. ``lr=-0.1 must be >= 0``. ``not value >= 0`` is used on purpose so that NaN is rejected too.
 """
 

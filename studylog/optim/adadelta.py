@@ -1,9 +1,9 @@
 r"""Adadelta: formulas ``adadelta.g``, ``adadelta.w``, ``adadelta.h`` (lecture) and ``adadelta.*.torch``.
 
-Adagrad's ever-growing sum is replaced by an exponential moving average :math:`G` of squared gradients, and
-the learning rate by the root of a second moving average :math:`H` of squared past updates, so the step has
+Adagrad's ever-growing sum is replaced by an exponential moving average $`G`$ of squared gradients, and
+the learning rate by the root of a second moving average $`H`$ of squared past updates, so the step has
 the units of the parameters and needs no learning rate. torch adds an ``lr`` factor on the applied step; its
-:math:`H` accumulates the *unscaled* update, so with the default ``lr=1`` torch is the lecture's rule.
+$`H`$ accumulates the *unscaled* update, so with the default ``lr=1`` torch is the lecture's rule.
 """
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ from studylog.optim._validation import check_like, check_non_negative, check_uni
 
 
 class AdadeltaStep(NamedTuple):
-    """The result of :func:`adadelta_step`."""
+    """The result of `adadelta_step`."""
 
     W: np.ndarray
-    """:math:`W_{t+1}`, the updated parameters."""
+    """$`W_{t+1}`$, the updated parameters."""
     G: np.ndarray
-    """:math:`G_t`, moving average of squared gradients (torch's ``square_avg``)."""
+    """$`G_t`$, moving average of squared gradients (torch's ``square_avg``)."""
     H: np.ndarray
-    """:math:`H_t`, moving average of squared updates (torch's ``acc_delta``)."""
+    """$`H_t`$, moving average of squared updates (torch's ``acc_delta``)."""
     delta: np.ndarray
-    r""":math:`\Delta_t`, the update before the ``lr`` factor (:math:`W_{t+1} = W_t - \eta \Delta_t`)."""
+    r"""$`\Delta_t`$, the update before the ``lr`` factor ($`W_{t+1} = W_t - \eta \Delta_t`$)."""
 
 
 _SYMBOLS = {
@@ -80,18 +80,18 @@ def adadelta_step(
     With ``lr=1`` (the default, and the lecture's rule, which has no learning rate) the two forms coincide.
 
     Args:
-        W: parameters :math:`W_t`.
-        g: gradient :math:`g_t`.
-        G: moving average of squared gradients :math:`G_{t-1}` (zeros before the first step).
-        H: moving average of squared updates :math:`H_{t-1}` (zeros before the first step).
-        rho: decay :math:`\gamma \in [0, 1]` of both averages (torch's ``rho``).
-        eps: :math:`\epsilon \ge 0`, inside both roots.
-        lr: torch's factor :math:`\eta` on the applied step (1 in the lecture).
-        weight_decay: coupled weight decay :math:`\lambda \ge 0`.
+        W: parameters $`W_t`$.
+        g: gradient $`g_t`$.
+        G: moving average of squared gradients $`G_{t-1}`$ (zeros before the first step).
+        H: moving average of squared updates $`H_{t-1}`$ (zeros before the first step).
+        rho: decay $`\gamma \in [0, 1]`$ of both averages (torch's ``rho``).
+        eps: $`\epsilon \ge 0`$, inside both roots.
+        lr: torch's factor $`\eta`$ on the applied step (1 in the lecture).
+        weight_decay: coupled weight decay $`\lambda \ge 0`$.
         maximize: ascend instead of descend.
 
     Returns:
-        :class:`AdadeltaStep` with the new parameters, both averages and the unscaled update.
+        `AdadeltaStep` with the new parameters, both averages and the unscaled update.
 
     Raises:
         ValueError: a hyper-parameter is out of range or an array has the wrong shape.
@@ -128,9 +128,9 @@ class Adadelta(StudylogOptimizer):
     Args:
         params: parameters or param groups.
         lr: factor on the applied step (default 1).
-        rho: decay :math:`\gamma` of both moving averages (default 0.9).
-        eps: :math:`\epsilon` inside both roots (default ``1e-6``).
-        weight_decay: coupled weight decay :math:`\lambda`.
+        rho: decay $`\gamma`$ of both moving averages (default 0.9).
+        eps: $`\epsilon`$ inside both roots (default ``1e-6``).
+        weight_decay: coupled weight decay $`\lambda`$.
         maximize: ascend instead of descend.
 
     Raises:

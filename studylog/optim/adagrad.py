@@ -1,8 +1,8 @@
 r"""Adagrad (적응적 경사): formulas ``adagrad.g``, ``adagrad.w.lecture``, ``adagrad.w.torch``, and ``adagrad.lr.*``.
 
 Each coordinate gets its own step size, divided by the root of the sum of all its squared gradients so
-far: coordinates that have moved a lot slow down. The lecture puts :math:`\epsilon` inside the root, torch
-adds it after the root; the two agree exactly only when :math:`\epsilon = 0`.
+far: coordinates that have moved a lot slow down. The lecture puts $`\epsilon`$ inside the root, torch
+adds it after the root; the two agree exactly only when $`\epsilon = 0`$.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ CONVENTIONS = ("torch", "lecture")
 
 
 class AdagradStep(NamedTuple):
-    """The result of :func:`adagrad_step`."""
+    """The result of `adagrad_step`."""
 
     W: np.ndarray
-    """:math:`W_{t+1}`, the updated parameters."""
+    """$`W_{t+1}`$, the updated parameters."""
     G: np.ndarray
-    """:math:`G_t`, the running sum of squared gradients (torch's ``sum``)."""
+    """$`G_t`$, the running sum of squared gradients (torch's ``sum``)."""
 
 
 @implements(
@@ -43,12 +43,12 @@ def decayed_lr(lr: float, t: int, lr_decay: float = 0.0) -> float:
     r"""torch's ``lr_decay`` schedule for Adagrad (formula ``adagrad.lr.torch``); the lecture has none.
 
     Args:
-        lr: base learning rate :math:`\eta`.
+        lr: base learning rate $`\eta`$.
         t: the number of this step, from 1.
-        lr_decay: torch's ``lr_decay`` :math:`\kappa \ge 0`.
+        lr_decay: torch's ``lr_decay`` $`\kappa \ge 0`$.
 
     Returns:
-        :math:`\eta_t`, the learning rate used at step ``t``.
+        $`\eta_t`$, the learning rate used at step ``t``.
 
     Examples:
         >>> decayed_lr(0.1, 3, lr_decay=0.5)
@@ -90,20 +90,20 @@ def adagrad_step(
     r"""One Adagrad step (formulas ``adagrad.g`` then ``adagrad.w.torch`` or ``adagrad.w.lecture``).
 
     Args:
-        W: parameters :math:`W_t`.
-        g: gradient :math:`g_t`.
-        G: sum of squared gradients so far, :math:`G_{t-1}` (zeros, or torch's
+        W: parameters $`W_t`$.
+        g: gradient $`g_t`$.
+        G: sum of squared gradients so far, $`G_{t-1}`$ (zeros, or torch's
             ``initial_accumulator_value``, before the first step).
-        lr: learning rate :math:`\eta \ge 0`.
-        eps: :math:`\epsilon \ge 0`, added after the root (torch) or inside it (lecture).
+        lr: learning rate $`\eta \ge 0`$.
+        eps: $`\epsilon \ge 0`$, added after the root (torch) or inside it (lecture).
         t: the number of this step, from 1 (needed only when ``lr_decay != 0``).
         lr_decay: torch's learning-rate decay (formula ``adagrad.lr.torch``).
-        weight_decay: coupled weight decay :math:`\lambda \ge 0`.
+        weight_decay: coupled weight decay $`\lambda \ge 0`$.
         maximize: ascend instead of descend.
-        convention: ``"torch"`` (:math:`\sqrt{G_t} + \epsilon`) or ``"lecture"`` (:math:`\sqrt{G_t + \epsilon}`).
+        convention: ``"torch"`` ($`\sqrt{G_t} + \epsilon`$) or ``"lecture"`` ($`\sqrt{G_t + \epsilon}`$).
 
     Returns:
-        :class:`AdagradStep` with the new parameters and accumulator (new arrays).
+        `AdagradStep` with the new parameters and accumulator (new arrays).
 
     Raises:
         ValueError: a hyper-parameter is out of range, an array has the wrong shape, or ``lr_decay`` is set
@@ -146,7 +146,7 @@ def _check(group: Mapping[str, Any]) -> None:
 
 class Adagrad(StudylogOptimizer):
     r"""Adagrad, reproducing ``torch.optim.Adagrad`` (single-tensor path); ``convention="lecture"`` puts
-    :math:`\epsilon` inside the root.
+    $`\epsilon`$ inside the root.
 
     Unlike torch, which creates every parameter's state in the constructor, the state is created at a
     parameter's first update (parameters that never get a gradient have none); the numbers are the same.
@@ -155,9 +155,9 @@ class Adagrad(StudylogOptimizer):
         params: parameters or param groups.
         lr: learning rate (default ``1e-2``).
         lr_decay: learning-rate decay (formula ``adagrad.lr.torch``).
-        weight_decay: coupled weight decay :math:`\lambda`.
-        initial_accumulator_value: starting value of :math:`G` (the lecture: 0).
-        eps: :math:`\epsilon` (default ``1e-10``).
+        weight_decay: coupled weight decay $`\lambda`$.
+        initial_accumulator_value: starting value of $`G`$ (the lecture: 0).
+        eps: $`\epsilon`$ (default ``1e-10``).
         maximize: ascend instead of descend.
         convention: ``"torch"`` or ``"lecture"``.
 

@@ -1,9 +1,9 @@
 r"""Adam: formulas ``adam.m``, ``adam.v``, ``adam.w.lecture`` and torch's ``adam.w.torch``, ``adam.w.decoupled.torch``.
 
-Adam combines momentum (a moving average :math:`m` of gradients) with RMSprop's per-coordinate scaling (a
-moving average :math:`v` of squared gradients), and corrects both for their zero start. The lecture puts
-:math:`\epsilon` inside the root, on the *uncorrected* :math:`v_t`; torch (Kingma & Ba's Algorithm 1) adds it
-after the root of the *corrected* :math:`\hat v_t`. Weight decay is coupled (Adam + L2) by default or
+Adam combines momentum (a moving average $`m`$ of gradients) with RMSprop's per-coordinate scaling (a
+moving average $`v`$ of squared gradients), and corrects both for their zero start. The lecture puts
+$`\epsilon`$ inside the root, on the *uncorrected* $`v_t`$; torch (Kingma & Ba's Algorithm 1) adds it
+after the root of the *corrected* $`\hat v_t`$. Weight decay is coupled (Adam + L2) by default or
 decoupled (AdamW).
 """
 
@@ -42,7 +42,7 @@ ADAM_INPUTS = {
     r"t": In("t", Int(2, 12)),
     r"W_{t+1}": Out("W"),
 }
-#: :math:`m_t` and :math:`v_t` in terms of the inputs (formulas ``adam.m`` and ``adam.v``)
+#: $`m_t`$ and $`v_t`$ in terms of the inputs (formulas ``adam.m`` and ``adam.v``)
 MOMENTS = {
     r"m_t": Derived(r"\beta_1 m_{t-1} + (1 - \beta_1) g_t"),
     r"v_t": Derived(r"\beta_2 v_{t-1} + (1 - \beta_2) g_t^2"),
@@ -50,16 +50,16 @@ MOMENTS = {
 
 
 class AdamStep(NamedTuple):
-    """The result of :func:`adam_step`."""
+    """The result of `adam_step`."""
 
     W: np.ndarray
-    """:math:`W_{t+1}`, the updated parameters."""
+    """$`W_{t+1}`$, the updated parameters."""
     m: np.ndarray
-    """:math:`m_t`, first moment (torch's ``exp_avg``)."""
+    """$`m_t`$, first moment (torch's ``exp_avg``)."""
     v: np.ndarray
-    """:math:`v_t`, second moment (torch's ``exp_avg_sq``)."""
+    """$`v_t`$, second moment (torch's ``exp_avg_sq``)."""
     v_max: np.ndarray | None
-    """:math:`\\max_{s \\le t} v_s` (``amsgrad`` only; torch's ``max_exp_avg_sq``)."""
+    """$`\\max_{s \\le t} v_s`$ (``amsgrad`` only; torch's ``max_exp_avg_sq``)."""
 
 
 @implements(
@@ -96,29 +96,29 @@ def adam_step(
     r"""One Adam step (formulas ``adam.m``, ``adam.v``, then ``adam.w.torch`` or ``adam.w.lecture``).
 
     ``decoupled_weight_decay=True`` is AdamW (formula ``adam.w.decoupled.torch``): the parameters shrink by
-    :math:`1 - \eta\lambda` before the step instead of :math:`\lambda W_t` joining the gradient. ``amsgrad``
-    divides by the running maximum of :math:`v` (of the uncorrected values, as torch does).
+    $`1 - \eta\lambda`$ before the step instead of $`\lambda W_t`$ joining the gradient. ``amsgrad``
+    divides by the running maximum of $`v`$ (of the uncorrected values, as torch does).
 
     Args:
-        W: parameters :math:`W_t`.
-        g: gradient :math:`g_t`.
-        m: first moment :math:`m_{t-1}` (zeros before the first step).
-        v: second moment :math:`v_{t-1}` (zeros before the first step).
-        t: the number of this step, from 1 (bias corrections :math:`1-\beta^t`).
-        lr: learning rate :math:`\eta \ge 0`.
-        beta1: :math:`\beta_1 \in [0, 1)`.
-        beta2: :math:`\beta_2 \in [0, 1)`.
-        eps: :math:`\epsilon \ge 0`.
-        weight_decay: :math:`\lambda \ge 0`, coupled or decoupled.
+        W: parameters $`W_t`$.
+        g: gradient $`g_t`$.
+        m: first moment $`m_{t-1}`$ (zeros before the first step).
+        v: second moment $`v_{t-1}`$ (zeros before the first step).
+        t: the number of this step, from 1 (bias corrections $`1-\beta^t`$).
+        lr: learning rate $`\eta \ge 0`$.
+        beta1: $`\beta_1 \in [0, 1)`$.
+        beta2: $`\beta_2 \in [0, 1)`$.
+        eps: $`\epsilon \ge 0`$.
+        weight_decay: $`\lambda \ge 0`$, coupled or decoupled.
         decoupled_weight_decay: AdamW's decoupled decay.
-        amsgrad: use the running maximum of :math:`v`.
+        amsgrad: use the running maximum of $`v`$.
         v_max: that maximum so far (``amsgrad`` only; ``None`` = zeros).
         maximize: ascend instead of descend.
-        convention: ``"torch"`` (:math:`\sqrt{\hat v_t} + \epsilon`) or ``"lecture"``
-            (:math:`\sqrt{v_t + \epsilon}` with the bias corrections outside).
+        convention: ``"torch"`` ($`\sqrt{\hat v_t} + \epsilon`$) or ``"lecture"``
+            ($`\sqrt{v_t + \epsilon}`$ with the bias corrections outside).
 
     Returns:
-        :class:`AdamStep` with the new parameters and moments (new arrays).
+        `AdamStep` with the new parameters and moments (new arrays).
 
     Raises:
         ValueError: a hyper-parameter is out of range, ``t < 1``, or an array has the wrong shape.
@@ -189,15 +189,15 @@ def _check(group: Mapping[str, Any]) -> None:
 
 class Adam(StudylogOptimizer):
     r"""Adam, reproducing ``torch.optim.Adam`` (single-tensor path, and AdamW through
-    ``decoupled_weight_decay=True``); ``convention="lecture"`` puts :math:`\epsilon` inside the root.
+    ``decoupled_weight_decay=True``); ``convention="lecture"`` puts $`\epsilon`$ inside the root.
 
     Args:
         params: parameters or param groups.
         lr: learning rate (default ``1e-3``).
-        betas: :math:`(\beta_1, \beta_2)` (default ``(0.9, 0.999)``).
-        eps: :math:`\epsilon` (default ``1e-8``).
-        weight_decay: :math:`\lambda`, coupled unless ``decoupled_weight_decay``.
-        amsgrad: divide by the running maximum of :math:`v`.
+        betas: $`(\beta_1, \beta_2)`$ (default ``(0.9, 0.999)``).
+        eps: $`\epsilon`$ (default ``1e-8``).
+        weight_decay: $`\lambda`$, coupled unless ``decoupled_weight_decay``.
+        amsgrad: divide by the running maximum of $`v`$.
         maximize: ascend instead of descend.
         decoupled_weight_decay: AdamW's decoupled decay.
         convention: ``"torch"`` or ``"lecture"``.

@@ -2,7 +2,7 @@ r"""AdamP: Adam whose step loses its radial part for scale-invariant weights (fo
 
 For a weight followed by a normalisation layer (BatchNorm, LayerNorm) the loss does not change when the
 weight is scaled, so its gradient is orthogonal to the weight. The component of Adam's step along the weight
-then only makes :math:`\lVert W \rVert` grow, which shrinks the effective step size. AdamP detects such
+then only makes $`\lVert W \rVert`$ grow, which shrinks the effective step size. AdamP detects such
 weights (gradient and weight almost orthogonal, per output channel or for the whole layer) and removes that
 radial component; weight decay is then scaled by ``wd_ratio``. Heo et al., ICLR 2021; reference code
 ``clovaai/AdamP`` (the ``adamp`` package), whose hyper-parameter names and defaults are used here.
@@ -55,13 +55,13 @@ def cosine_similarity(x: np.ndarray, y: np.ndarray, eps: float) -> np.ndarray:
 def projection_view(W: np.ndarray, g: np.ndarray, *, delta: float, eps: float) -> str:
     r"""Which view (if any) detects ``W`` as scale-invariant: ``"channel"``, ``"layer"`` or ``"none"``.
 
-    A view with rows of length :math:`d` fires when :math:`\max_i |\cos(g_i, w_i)| < \delta / \sqrt{d}` (a
-    random direction has :math:`|\cos| \sim 1/\sqrt{d}`). 0-d and 1-d tensors are never projected.
+    A view with rows of length $`d`$ fires when $`\max_i |\cos(g_i, w_i)| < \delta / \sqrt{d}`$ (a
+    random direction has $`|\cos| \sim 1/\sqrt{d}`$). 0-d and 1-d tensors are never projected.
 
     Args:
         W: parameters.
         g: gradient (same shape).
-        delta: the threshold :math:`\delta`.
+        delta: the threshold $`\delta`$.
         eps: the cosine's norm clamp.
 
     Returns:
@@ -85,12 +85,12 @@ def projection_view(W: np.ndarray, g: np.ndarray, *, delta: float, eps: float) -
 
 
 class Projection(NamedTuple):
-    """The result of :func:`project_radial`."""
+    """The result of `project_radial`."""
 
     p: np.ndarray
-    r""":math:`\tilde p_t`, the step without its radial component."""
+    r"""$`\tilde p_t`$, the step without its radial component."""
     w_hat: np.ndarray
-    r""":math:`\hat w`, the unit direction of the weight (row-wise)."""
+    r"""$`\hat w`$, the unit direction of the weight (row-wise)."""
 
 
 @implements(
@@ -111,13 +111,13 @@ def project_radial(p: np.ndarray, W: np.ndarray, *, eps: float, view: str) -> Pr
     r"""Remove the component of the step ``p`` along the weight, row-wise (formulas ``adamp.what``, ``adamp.proj``).
 
     Args:
-        p: the Adam direction :math:`p_t` (shape of ``W``).
+        p: the Adam direction $`p_t`$ (shape of ``W``).
         W: the weight; rows per ``view``.
         eps: added to each row norm.
         view: ``"channel"`` (one row per output channel) or ``"layer"`` (one row).
 
     Returns:
-        :class:`Projection` with the projected step and the unit weight rows (both in the shape of ``W``).
+        `Projection` with the projected step and the unit weight rows (both in the shape of ``W``).
 
     Examples:
         >>> project_radial(np.array([1.0, 1.0]), np.array([2.0, 0.0]), eps=0.0, view="layer").p
@@ -141,17 +141,17 @@ def project_radial(p: np.ndarray, W: np.ndarray, *, eps: float, view: str) -> Pr
     },
 )
 def adam_direction(m: np.ndarray, v: np.ndarray, t: int, *, beta2: float, eps: float) -> np.ndarray:
-    r"""Adam's direction before the step size (formula ``adamp.p``), with torch's :math:`\epsilon` placement.
+    r"""Adam's direction before the step size (formula ``adamp.p``), with torch's $`\epsilon`$ placement.
 
     Args:
-        m: first moment :math:`m_t` (for ``nesterov``: :math:`\beta_1 m_t + (1-\beta_1) g_t`).
-        v: second moment :math:`v_t`.
+        m: first moment $`m_t`$ (for ``nesterov``: $`\beta_1 m_t + (1-\beta_1) g_t`$).
+        v: second moment $`v_t`$.
         t: the number of this step, from 1.
-        beta2: :math:`\beta_2`.
-        eps: :math:`\epsilon`.
+        beta2: $`\beta_2`$.
+        eps: $`\epsilon`$.
 
     Returns:
-        :math:`p_t`, a new array.
+        $`p_t`$, a new array.
 
     Examples:
         >>> adam_direction(np.array([1.0]), np.array([1.0]), 1, beta2=0.75, eps=0.0)  # 1 / (1 / sqrt(0.25))
@@ -176,19 +176,19 @@ def adam_direction(m: np.ndarray, v: np.ndarray, t: int, *, beta2: float, eps: f
 def adamp_update(
     W: np.ndarray, p: np.ndarray, t: int, *, lr: float, beta1: float, weight_decay: float, ratio: float
 ) -> np.ndarray:
-    r"""AdamP's decoupled decay and step (formula ``adamp.w``): shrink by :math:`1 - \eta\lambda r`, then step.
+    r"""AdamP's decoupled decay and step (formula ``adamp.w``): shrink by $`1 - \eta\lambda r`$, then step.
 
     Args:
-        W: parameters :math:`W_t`.
-        p: the (projected) direction :math:`\tilde p_t`.
+        W: parameters $`W_t`$.
+        p: the (projected) direction $`\tilde p_t`$.
         t: the number of this step, from 1.
-        lr: learning rate :math:`\eta`.
-        beta1: :math:`\beta_1` (bias correction of the step size).
-        weight_decay: :math:`\lambda`.
-        ratio: :math:`r`: ``wd_ratio`` after a projection, else 1.
+        lr: learning rate $`\eta`$.
+        beta1: $`\beta_1`$ (bias correction of the step size).
+        weight_decay: $`\lambda`$.
+        ratio: $`r`$: ``wd_ratio`` after a projection, else 1.
 
     Returns:
-        :math:`W_{t+1}`, a new array.
+        $`W_{t+1}`$, a new array.
 
     Examples:
         >>> adamp_update(np.ones(1), np.ones(1), 1, lr=0.1, beta1=0.5, weight_decay=1.0, ratio=0.5)  # 0.95 - 0.2
@@ -200,14 +200,14 @@ def adamp_update(
 
 
 class AdamPStep(NamedTuple):
-    """The result of :func:`adamp_step`."""
+    """The result of `adamp_step`."""
 
     W: np.ndarray
-    """:math:`W_{t+1}`, the updated parameters."""
+    """$`W_{t+1}`$, the updated parameters."""
     m: np.ndarray
-    """:math:`m_t`, first moment (``exp_avg``)."""
+    """$`m_t`$, first moment (``exp_avg``)."""
     v: np.ndarray
-    """:math:`v_t`, second moment (``exp_avg_sq``)."""
+    """$`v_t`$, second moment (``exp_avg_sq``)."""
     view: str
     """The projection that fired: ``"channel"``, ``"layer"`` or ``"none"``."""
 
@@ -232,23 +232,23 @@ def adamp_step(
     r"""One AdamP step: Adam's moments, the scale-invariance test, the projection and the decayed update.
 
     Args:
-        W: parameters :math:`W_t` (projection only for 2-d or higher; rows are output channels).
-        g: gradient :math:`g_t`.
-        m: first moment :math:`m_{t-1}` (zeros before the first step).
-        v: second moment :math:`v_{t-1}` (zeros before the first step).
+        W: parameters $`W_t`$ (projection only for 2-d or higher; rows are output channels).
+        g: gradient $`g_t`$.
+        m: first moment $`m_{t-1}`$ (zeros before the first step).
+        v: second moment $`v_{t-1}`$ (zeros before the first step).
         t: the number of this step, from 1.
-        lr: learning rate :math:`\eta \ge 0`.
-        beta1: :math:`\beta_1 \in [0, 1)`.
-        beta2: :math:`\beta_2 \in [0, 1)`.
-        eps: :math:`\epsilon \ge 0` (denominator, cosine clamp and norm offset, as in ``adamp``).
-        weight_decay: decoupled decay :math:`\lambda \ge 0`.
-        delta: the detection threshold :math:`\delta \ge 0`.
+        lr: learning rate $`\eta \ge 0`$.
+        beta1: $`\beta_1 \in [0, 1)`$.
+        beta2: $`\beta_2 \in [0, 1)`$.
+        eps: $`\epsilon \ge 0`$ (denominator, cosine clamp and norm offset, as in ``adamp``).
+        weight_decay: decoupled decay $`\lambda \ge 0`$.
+        delta: the detection threshold $`\delta \ge 0`$.
         wd_ratio: decay multiplier after a projection, in ``[0, 1]``.
         nesterov: Nesterov-style direction.
         maximize: ascend instead of descend (not in ``adamp``; sign flip of the gradient).
 
     Returns:
-        :class:`AdamPStep` with the new parameters, moments and the view that fired.
+        `AdamPStep` with the new parameters, moments and the view that fired.
 
     Raises:
         ValueError: a hyper-parameter is out of range, ``t < 1`` or an array has the wrong shape.
@@ -310,10 +310,10 @@ class AdamP(StudylogOptimizer):
     Args:
         params: parameters or param groups.
         lr: learning rate (default ``1e-3``).
-        betas: :math:`(\beta_1, \beta_2)` (default ``(0.9, 0.999)``).
-        eps: :math:`\epsilon` (default ``1e-8``).
-        weight_decay: decoupled decay :math:`\lambda` (default 0).
-        delta: detection threshold :math:`\delta` (default 0.1).
+        betas: $`(\beta_1, \beta_2)`$ (default ``(0.9, 0.999)``).
+        eps: $`\epsilon`$ (default ``1e-8``).
+        weight_decay: decoupled decay $`\lambda`$ (default 0).
+        delta: detection threshold $`\delta`$ (default 0.1).
         wd_ratio: decay multiplier after a projection (default 0.1).
         nesterov: Nesterov-style direction (default ``False``).
         maximize: ascend instead of descend.

@@ -1,7 +1,7 @@
 r"""How far the lecture's formulas and ``torch.optim`` drift apart, measured on ``quad``, ``quad_tiny``, ``rosen``.
 
 Each comparison runs both rules for 100 steps in float64 from the same start with the same gradient oracle
-(:mod:`studylog.optim.problems`) and reports the largest absolute parameter difference over all iterates
+(`problems`) and reports the largest absolute parameter difference over all iterates
 and coordinates, next to how far the torch run moved (so a difference can be judged against the scale of
 the run). The notes call these functions in executed code blocks, so every number they show is computed
 when the site is built.
@@ -52,7 +52,7 @@ class Gap(NamedTuple):
     diff: float
     """Max over all iterates and coordinates of the absolute parameter difference."""
     scale: float
-    r"""How far the torch run moved: :math:`\max_t \lVert \theta_t - \theta_0 \rVert_\infty`."""
+    r"""How far the torch run moved: $`\max_t \lVert \theta_t - \theta_0 \rVert_\infty`$."""
 
 
 def torch_optimizer(method: str, params: list[torch.Tensor], **hyper: Any) -> torch.optim.Optimizer:
@@ -108,7 +108,7 @@ def torch_trajectory(
 
 
 def numpy_trajectory(opt: NumpyOptimizer, prob: Problem, steps: int = 100) -> np.ndarray:
-    """Iterates ``(steps + 1, d)`` of a :class:`~studylog.optim.drivers.NumpyOptimizer` on ``prob``."""
+    """Iterates ``(steps + 1, d)`` of a `NumpyOptimizer` on ``prob``."""
     W = prob.w0.copy()
     out = [W]
     for _ in range(steps):
@@ -127,7 +127,7 @@ def lecture_vs_torch(method: str, *, steps: int = 100, **hyper: Any) -> dict[str
     """Run ``torch.optim`` and the lecture's form (numpy, ``LECTURE_OPTIONS``) on the three problems.
 
     Args:
-        method: one of the keys of :data:`LEARNING_RATES`.
+        method: one of the keys of `LEARNING_RATES`.
         steps: the number of steps.
         **hyper: extra hyper-parameters (torch's names) given to both sides, e.g. ``eps=0.0``.
 
@@ -155,9 +155,9 @@ def lecture_vs_torch(method: str, *, steps: int = 100, **hyper: Any) -> dict[str
 
 
 def nag_lookahead_gap(*, steps: int = 100, momentum: float = 0.9) -> dict[str, Gap]:
-    r"""torch's Nesterov iterate :math:`\theta_t` against the lecture's look-ahead point :math:`\Phi_t`.
+    r"""torch's Nesterov iterate $`\theta_t`$ against the lecture's look-ahead point $`\Phi_t`$.
 
-    Both are run from the same start; :math:`\Phi_t = W_t - \eta\beta a_t` is computed from the lecture run.
+    Both are run from the same start; $`\Phi_t = W_t - \eta\beta a_t`$ is computed from the lecture run.
 
     Returns:
         ``{problem name: Gap}`` (rounding-level differences: the change of variables is exact).
@@ -185,7 +185,7 @@ class AdamPRun(NamedTuple):
 
     problem: str
     norm0: float
-    r"""Frobenius norm of the start :math:`\lVert W_0 \rVert`."""
+    r"""Frobenius norm of the start $`\lVert W_0 \rVert`$."""
     norm_adamp: float
     """Norm after the run under AdamP."""
     norm_adamw: float
@@ -233,7 +233,7 @@ def adamp_vs_adamw(*, steps: int = 100, lr: float = 1e-2, weight_decay: float = 
 
 
 def format_gaps(gaps: Mapping[str, Gap]) -> str:
-    """A small text table of :class:`Gap` values (what the notes print).
+    """A small text table of `Gap` values (what the notes print).
 
     Examples:
         >>> print(format_gaps({"quad": Gap("quad", 1.5e-16, 3.25)}))

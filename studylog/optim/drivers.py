@@ -1,6 +1,6 @@
 r"""Run the numpy step functions step after step, with the torch classes' hyper-parameter names.
 
-:class:`NumpyOptimizer` keeps the state between steps under torch's state names (``exp_avg``,
+`NumpyOptimizer` keeps the state between steps under torch's state names (``exp_avg``,
 ``momentum_buffer``, ...), so a numpy run can be compared entry by entry with a torch optimizer's
 ``state[p]``. Defaults are read from the matching ``torch.optim.Optimizer`` subclass, so both sides start
 from the same hyper-parameters.

@@ -1,9 +1,9 @@
 r"""Momentum (모멘텀): formulas ``momentum.a``, ``momentum.w`` and torch's dampened ``momentum.a.torch``.
 
-The accumulated direction :math:`a` keeps part of the previous steps, so a gradient that flips sign from
+The accumulated direction $`a`$ keeps part of the previous steps, so a gradient that flips sign from
 step to step is averaged out while a steady one builds up speed. With ``dampening=0`` torch's
 ``SGD(momentum=β)`` is exactly the lecture's rule (torch's "buffer = first gradient" equals starting from
-:math:`a_0 = 0`).
+$`a_0 = 0`$).
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from studylog.optim.sgd import SGD
 
 
 class MomentumStep(NamedTuple):
-    """The result of :func:`momentum_step`."""
+    """The result of `momentum_step`."""
 
     W: np.ndarray
-    """:math:`W_{t+1}`, the updated parameters."""
+    """$`W_{t+1}`$, the updated parameters."""
     a: np.ndarray
-    """:math:`a_{t+1}`, the accumulated direction (torch's ``momentum_buffer``)."""
+    """$`a_{t+1}`$, the accumulated direction (torch's ``momentum_buffer``)."""
 
 
 @implements(
@@ -65,23 +65,23 @@ def momentum_step(
 ) -> MomentumStep:
     r"""One momentum step (formulas ``momentum.a``, ``momentum.w``; ``momentum.a.torch`` with dampening).
 
-    The new direction is :math:`\beta` times the old one plus the gradient (times :math:`1-\tau` with torch's
+    The new direction is $`\beta`$ times the old one plus the gradient (times $`1-\tau`$ with torch's
     dampening); the parameters move against it by ``lr``.
 
     Args:
-        W: parameters :math:`W_t`.
-        g: gradient :math:`g_t` at :math:`W_t`.
-        a: accumulated direction :math:`a_t`, or ``None`` before the first step. ``None`` follows torch: the
+        W: parameters $`W_t`$.
+        g: gradient $`g_t`$ at $`W_t`$.
+        a: accumulated direction $`a_t`$, or ``None`` before the first step. ``None`` follows torch: the
             first direction is the gradient itself, without dampening (the same as ``a = 0`` when
             ``dampening == 0``).
-        lr: learning rate :math:`\eta \ge 0`.
-        beta: momentum :math:`\beta \ge 0` (torch's ``momentum``).
-        dampening: torch's dampening :math:`\tau \in [0, 1]` (the lecture has none: 0).
-        weight_decay: coupled weight decay :math:`\lambda \ge 0`.
+        lr: learning rate $`\eta \ge 0`$.
+        beta: momentum $`\beta \ge 0`$ (torch's ``momentum``).
+        dampening: torch's dampening $`\tau \in [0, 1]`$ (the lecture has none: 0).
+        weight_decay: coupled weight decay $`\lambda \ge 0`$.
         maximize: ascend instead of descend.
 
     Returns:
-        :class:`MomentumStep` with the new parameters and direction (new arrays).
+        `MomentumStep` with the new parameters and direction (new arrays).
 
     Raises:
         ValueError: a hyper-parameter is out of range or an array has the wrong shape.
@@ -110,9 +110,9 @@ class Momentum(SGD):
     Args:
         params: parameters or param groups.
         lr: learning rate (torch's default ``1e-3``).
-        momentum: momentum :math:`\beta` (default 0.9; 0 makes it plain SGD).
-        dampening: torch's dampening :math:`\tau` (0 is the lecture's rule).
-        weight_decay: coupled weight decay :math:`\lambda`.
+        momentum: momentum $`\beta`$ (default 0.9; 0 makes it plain SGD).
+        dampening: torch's dampening $`\tau`$ (0 is the lecture's rule).
+        weight_decay: coupled weight decay $`\lambda`$.
         maximize: ascend instead of descend.
 
     Raises:

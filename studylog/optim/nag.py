@@ -1,10 +1,10 @@
 r"""Nesterov accelerated gradient (네스테로프 가속 경사): the lecture's look-ahead form and torch's form.
 
 Lecture (formulas ``nag.a.lecture``, ``nag.w.lecture``): take the gradient at the look-ahead point
-:math:`\Phi_t` (formula ``nag.phi``), where the current momentum is about to carry the parameters.
+$`\Phi_t`$ (formula ``nag.phi``), where the current momentum is about to carry the parameters.
 torch (``SGD(nesterov=True)``, formulas ``nag.a.torch``, ``nag.w.torch``): take the gradient at the stored
-parameters and add :math:`\beta a_{t+1}` to it. The two are the same algorithm seen through the change of
-variables :math:`\Phi_t`: torch's parameter *is* the lecture's look-ahead point (formula ``nag.phi.next``).
+parameters and add $`\beta a_{t+1}`$ to it. The two are the same algorithm seen through the change of
+variables $`\Phi_t`$: torch's parameter *is* the lecture's look-ahead point (formula ``nag.phi.next``).
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ CONVENTIONS = ("torch", "lecture")
 
 
 class NAGStep(NamedTuple):
-    """The result of :func:`nag_step`."""
+    """The result of `nag_step`."""
 
     W: np.ndarray
-    """:math:`W_{t+1}` (for ``convention="torch"``: torch's parameter, the lecture's :math:`\\Phi_{t+1}`)."""
+    """$`W_{t+1}`$ (for ``convention="torch"``: torch's parameter, the lecture's $`\\Phi_{t+1}`$)."""
     a: np.ndarray
-    """:math:`a_{t+1}`, the accumulated direction (torch's ``momentum_buffer``)."""
+    """$`a_{t+1}`$, the accumulated direction (torch's ``momentum_buffer``)."""
 
 
 @implements(
@@ -44,16 +44,16 @@ class NAGStep(NamedTuple):
     },
 )
 def lookahead_point(W: np.ndarray, a: np.ndarray, *, lr: float, beta: float) -> np.ndarray:
-    r"""The look-ahead point :math:`\Phi_t` (formula ``nag.phi``): where momentum alone would take :math:`W_t`.
+    r"""The look-ahead point $`\Phi_t`$ (formula ``nag.phi``): where momentum alone would take $`W_t`$.
 
     Args:
-        W: parameters :math:`W_t`.
-        a: accumulated direction :math:`a_t`.
-        lr: learning rate :math:`\eta`.
-        beta: momentum :math:`\beta`.
+        W: parameters $`W_t`$.
+        a: accumulated direction $`a_t`$.
+        lr: learning rate $`\eta`$.
+        beta: momentum $`\beta`$.
 
     Returns:
-        :math:`\Phi_t`, a new array.
+        $`\Phi_t`$, a new array.
 
     Examples:
         >>> lookahead_point(np.array([1.0]), np.array([2.0]), lr=0.1, beta=0.5)
@@ -105,25 +105,25 @@ def nag_step(
 ) -> NAGStep:
     r"""One Nesterov step, in torch's form (default) or the lecture's look-ahead form.
 
-    ``convention="torch"`` (formulas ``nag.a.torch``, ``nag.w.torch``): the gradient :math:`g_t` is taken at
-    :math:`W_t` (pass ``g``, or ``grad_fn`` to have it evaluated there) and the step is
-    :math:`\eta (g_t + \beta a_{t+1})`. ``convention="lecture"`` (formulas ``nag.a.lecture``,
-    ``nag.w.lecture``): ``grad_fn`` is evaluated at the look-ahead point :math:`\Phi_t`
-    (:func:`lookahead_point`) and the step is :math:`\eta a_{t+1}`.
+    ``convention="torch"`` (formulas ``nag.a.torch``, ``nag.w.torch``): the gradient $`g_t`$ is taken at
+    $`W_t`$ (pass ``g``, or ``grad_fn`` to have it evaluated there) and the step is
+    $`\eta (g_t + \beta a_{t+1})`$. ``convention="lecture"`` (formulas ``nag.a.lecture``,
+    ``nag.w.lecture``): ``grad_fn`` is evaluated at the look-ahead point $`\Phi_t`$
+    (`lookahead_point`) and the step is $`\eta a_{t+1}`$.
 
     Args:
-        W: parameters :math:`W_t` (torch: torch's parameter; lecture: the lecture's :math:`W_t`).
-        a: accumulated direction :math:`a_t`, or ``None`` before the first step (the same as zeros).
+        W: parameters $`W_t`$ (torch: torch's parameter; lecture: the lecture's $`W_t`$).
+        a: accumulated direction $`a_t`$, or ``None`` before the first step (the same as zeros).
         g: gradient at ``W`` (torch convention only).
-        lr: learning rate :math:`\eta \ge 0`.
-        beta: momentum :math:`\beta > 0` (torch's ``momentum``).
-        grad_fn: the gradient :math:`\nabla L` as a function of the parameters.
-        weight_decay: coupled weight decay :math:`\lambda \ge 0`, added at the point the gradient is taken.
+        lr: learning rate $`\eta \ge 0`$.
+        beta: momentum $`\beta > 0`$ (torch's ``momentum``).
+        grad_fn: the gradient $`\nabla L`$ as a function of the parameters.
+        weight_decay: coupled weight decay $`\lambda \ge 0`$, added at the point the gradient is taken.
         maximize: ascend instead of descend.
         convention: ``"torch"`` or ``"lecture"``.
 
     Returns:
-        :class:`NAGStep` with the new parameters and direction (new arrays).
+        `NAGStep` with the new parameters and direction (new arrays).
 
     Raises:
         ValueError: a hyper-parameter is out of range, ``beta`` is 0, or the gradient is missing/ambiguous
@@ -164,24 +164,24 @@ def nag_step(
 class NAG(SGD):
     r"""Nesterov accelerated gradient: ``torch.optim.SGD(nesterov=True)``, or the lecture's look-ahead form.
 
-    ``convention="torch"`` (default) reproduces torch exactly: the parameter is torch's :math:`\theta`, which is
-    the lecture's look-ahead point :math:`\Phi_t`. ``convention="lecture"`` keeps the lecture's :math:`W_t` in
-    the parameter and evaluates the gradient at :math:`\Phi_t`: :meth:`step` then needs a ``closure``; it moves
-    the parameters to :math:`\Phi_t`, calls the closure there (which must zero the gradients, compute the loss
-    and call ``backward``), moves them back and applies :math:`a_{t+1}`.
+    ``convention="torch"`` (default) reproduces torch exactly: the parameter is torch's $`\theta`$, which is
+    the lecture's look-ahead point $`\Phi_t`$. ``convention="lecture"`` keeps the lecture's $`W_t`$ in
+    the parameter and evaluates the gradient at $`\Phi_t`$: `step` then needs a ``closure``; it moves
+    the parameters to $`\Phi_t`$, calls the closure there (which must zero the gradients, compute the loss
+    and call ``backward``), moves them back and applies $`a_{t+1}`$.
 
     Args:
         params: parameters or param groups.
         lr: learning rate (torch's default ``1e-3``).
-        momentum: momentum :math:`\beta > 0` (default 0.9).
+        momentum: momentum $`\beta > 0`$ (default 0.9).
         dampening: must be 0 (torch's rule for Nesterov momentum).
-        weight_decay: coupled weight decay :math:`\lambda`.
+        weight_decay: coupled weight decay $`\lambda`$.
         maximize: ascend instead of descend.
         convention: ``"torch"`` or ``"lecture"``.
 
     Raises:
         ValueError: an invalid hyper-parameter (the message names it), or ``convention="lecture"`` without a
-            closure at :meth:`step`.
+            closure at `step`.
 
     Examples:
         >>> w = torch.ones(1, dtype=torch.float64, requires_grad=True)

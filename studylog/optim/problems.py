@@ -1,11 +1,11 @@
 r"""Small deterministic test problems for comparing optimizers: ``quad``, ``quad_tiny`` and ``rosen``.
 
-* ``quad``: :math:`f(w) = \tfrac12 w^\top A w - b^\top w` in :math:`d = 10`, with :math:`A` symmetric positive
-  definite, eigenvalues log-spaced in :math:`[0.1, 10]` (condition number 100); random :math:`b` and start
+* ``quad``: $`f(w) = \tfrac12 w^\top A w - b^\top w`$ in $`d = 10`$, with $`A`$ symmetric positive
+  definite, eigenvalues log-spaced in $`[0.1, 10]`$ (condition number 100); random $`b`$ and start
   (numpy seed 0). Gradients are of order 1 to 10.
-* ``quad_tiny``: the same function times :math:`10^{-6}`: gradients of order :math:`10^{-6}`, where the
-  placement of :math:`\epsilon` decides how far Adagrad/RMSprop/Adam move.
-* ``rosen``: the 2-D Rosenbrock function from :math:`(-1.2, 1)` (gradients of order 100 at the start).
+* ``quad_tiny``: the same function times $`10^{-6}`$: gradients of order $`10^{-6}`$, where the
+  placement of $`\epsilon`$ decides how far Adagrad/RMSprop/Adam move.
+* ``rosen``: the 2-D Rosenbrock function from $`(-1.2, 1)`$ (gradients of order 100 at the start).
 """
 
 from __future__ import annotations
@@ -27,16 +27,16 @@ class Problem(NamedTuple):
 
 
 def quadratic(scale: float = 1.0, *, d: int = 10, seed: int = 0, name: str = "quad") -> Problem:
-    r"""The ill-conditioned quadratic :math:`\text{scale} \cdot (\tfrac12 w^\top A w - b^\top w)`.
+    r"""The ill-conditioned quadratic $`\text{scale} \cdot (\tfrac12 w^\top A w - b^\top w)`$.
 
     Args:
         scale: factor on the whole function (``1e-6`` gives ``quad_tiny``).
         d: dimension.
-        seed: numpy seed of the rotation, :math:`b` and the start.
+        seed: numpy seed of the rotation, $`b`$ and the start.
         name: the problem's name.
 
     Returns:
-        The :class:`Problem`.
+        The `Problem`.
 
     Examples:
         >>> q = quadratic()
@@ -61,7 +61,7 @@ def quadratic(scale: float = 1.0, *, d: int = 10, seed: int = 0, name: str = "qu
 
 
 def rosenbrock() -> Problem:
-    r"""The Rosenbrock function :math:`(1 - x)^2 + 100 (y - x^2)^2` from :math:`(-1.2, 1)`.
+    r"""The Rosenbrock function $`(1 - x)^2 + 100 (y - x^2)^2`$ from $`(-1.2, 1)`$.
 
     Examples:
         >>> r = rosenbrock()
@@ -105,19 +105,19 @@ PROBLEM_NAMES = ("quad", "quad_tiny", "rosen")
 def scale_invariant(kind: str, *, shape: tuple[int, int] = (8, 16), seed: int = 0) -> Problem:
     r"""A loss that does not change when the weight is scaled: row by row, or as a whole tensor.
 
-    ``kind="row"``: :math:`f(W) = \sum_i c_i^\top w_i / \lVert w_i \rVert` (each output channel is
+    ``kind="row"``: $`f(W) = \sum_i c_i^\top w_i / \lVert w_i \rVert`$ (each output channel is
     scale-invariant, as under BatchNorm), so each row of the gradient is orthogonal to its row of
-    :math:`W`. ``kind="tensor"``: :math:`f(W) = \langle C, W \rangle / \lVert W \rVert_F` (the whole tensor is
+    $`W`$. ``kind="tensor"``: $`f(W) = \langle C, W \rangle / \lVert W \rVert_F`$ (the whole tensor is
     scale-invariant, as under LayerNorm over all weights), so only the flattened gradient is orthogonal to
-    :math:`W`. These trigger AdamP's channel-wise and layer-wise projections respectively.
+    $`W`$. These trigger AdamP's channel-wise and layer-wise projections respectively.
 
     Args:
         kind: ``"row"`` or ``"tensor"``.
         shape: the weight's shape.
-        seed: numpy seed of :math:`C` and the start.
+        seed: numpy seed of $`C`$ and the start.
 
     Returns:
-        The :class:`Problem` (2-D start, gradients of the shape of the weight).
+        The `Problem` (2-D start, gradients of the shape of the weight).
 
     Raises:
         ValueError: unknown ``kind``.
@@ -157,10 +157,10 @@ def scale_invariant(kind: str, *, shape: tuple[int, int] = (8, 16), seed: int = 
 
 
 def matrix_quadratic(*, shape: tuple[int, int] = (8, 16), seed: int = 1) -> Problem:
-    r"""A plain (not scale-invariant) loss on a matrix: :math:`\tfrac12 \lVert D \odot (W - T) \rVert_F^2`.
+    r"""A plain (not scale-invariant) loss on a matrix: $`\tfrac12 \lVert D \odot (W - T) \rVert_F^2`$.
 
-    The target :math:`T` lies beyond the start (about three times it), so along a run the gradient stays far
-    from orthogonal to :math:`W`, row by row and as a whole: AdamP never projects on it.
+    The target $`T`$ lies beyond the start (about three times it), so along a run the gradient stays far
+    from orthogonal to $`W`$, row by row and as a whole: AdamP never projects on it.
 
     Examples:
         >>> p = matrix_quadratic()

@@ -1,17 +1,17 @@
 r"""RAdam (rectified Adam): formulas ``radam.rho_inf``, ``radam.rho_t``, ``radam.r`` and ``radam.w.*``.
 
-Early in training :math:`v_t` averages only a few squared gradients, so Adam's adaptive step has a large
-variance. RAdam estimates the length :math:`\rho_t` of the simple moving average that :math:`v_t` resembles;
+Early in training $`v_t`$ averages only a few squared gradients, so Adam's adaptive step has a large
+variance. RAdam estimates the length $`\rho_t`$ of the simple moving average that $`v_t`$ resembles;
 while it is too short the step is plain bias-corrected momentum, afterwards the adaptive step is multiplied
-by the rectification term :math:`r_t < 1`, which grows towards 1 (a built-in warm-up).
+by the rectification term $`r_t < 1`$, which grows towards 1 (a built-in warm-up).
 
 Three published forms differ in details (``variant``):
 
-* ``"torch"`` (default, ``torch.optim.RAdam``): rectify when :math:`\rho_t > 5` (first at :math:`t = 6` for
-  :math:`\beta_2 = 0.999`); :math:`\epsilon` is added to the uncorrected :math:`\sqrt{v_t}`.
-* ``"paper"`` (Liu et al. 2020, Algorithm 2): rectify when :math:`\rho_t > 4` (first at :math:`t = 5`); no
-  :math:`\epsilon` at all (so a coordinate whose :math:`v_t` is exactly 0 gets 0/0 = NaN once rectified).
-* ``"author"`` (the authors' ``radam.py``): rectify when :math:`\rho_t \ge 5`; below it no update at all
+* ``"torch"`` (default, ``torch.optim.RAdam``): rectify when $`\rho_t > 5`$ (first at $`t = 6`$ for
+  $`\beta_2 = 0.999`$); $`\epsilon`$ is added to the uncorrected $`\sqrt{v_t}`$.
+* ``"paper"`` (Liu et al. 2020, Algorithm 2): rectify when $`\rho_t > 4`$ (first at $`t = 5`$); no
+  $`\epsilon`$ at all (so a coordinate whose $`v_t`$ is exactly 0 gets 0/0 = NaN once rectified).
+* ``"author"`` (the authors' ``radam.py``): rectify when $`\rho_t \ge 5`$; below it no update at all
   unless ``degenerated_to_sgd=True``; weight decay is decoupled and applied only on steps that update.
 """
 
@@ -42,14 +42,14 @@ THRESHOLDS = {"torch": 5.0, "paper": 4.0, "author": 5.0}
 
 
 class Rectification(NamedTuple):
-    """The result of :func:`rectification`."""
+    """The result of `rectification`."""
 
     rho_inf: float
-    r""":math:`\rho_\infty`, the longest SMA length."""
+    r"""$`\rho_\infty`$, the longest SMA length."""
     rho_t: float
-    r""":math:`\rho_t`, the SMA length at step ``t``."""
+    r"""$`\rho_t`$, the SMA length at step ``t``."""
     r: float
-    r""":math:`r_t`, the rectification term (NaN when :math:`\rho_t \le 4`, where it is undefined)."""
+    r"""$`r_t`$, the rectification term (NaN when $`\rho_t \le 4`$, where it is undefined)."""
 
 
 @implements(
@@ -69,10 +69,10 @@ def rectification(t: int, *, beta2: float) -> Rectification:
 
     Args:
         t: the number of the step, from 1.
-        beta2: :math:`\beta_2 \in [0, 1)`.
+        beta2: $`\beta_2 \in [0, 1)`$.
 
     Returns:
-        :class:`Rectification` (plain floats, computed in torch's order of operations).
+        `Rectification` (plain floats, computed in torch's order of operations).
 
     Raises:
         ValueError: ``t < 1`` or ``beta2`` outside ``[0, 1)``.
@@ -116,20 +116,20 @@ _SGD_INPUTS = {
 
 
 class RAdamStep(NamedTuple):
-    """The result of :func:`radam_step`."""
+    """The result of `radam_step`."""
 
     W: np.ndarray
-    """:math:`W_{t+1}`, the updated parameters."""
+    """$`W_{t+1}`$, the updated parameters."""
     m: np.ndarray
-    """:math:`m_t`, first moment (torch's ``exp_avg``)."""
+    """$`m_t`$, first moment (torch's ``exp_avg``)."""
     v: np.ndarray
-    """:math:`v_t`, second moment (torch's ``exp_avg_sq``)."""
+    """$`v_t`$, second moment (torch's ``exp_avg_sq``)."""
     rho_inf: float
-    r""":math:`\rho_\infty`."""
+    r"""$`\rho_\infty`$."""
     rho_t: float
-    r""":math:`\rho_t`."""
+    r"""$`\rho_t`$."""
     r: float
-    r""":math:`r_t` (NaN when undefined)."""
+    r"""$`r_t`$ (NaN when undefined)."""
     rectified: bool
     """Whether this step took the rectified adaptive update."""
 
@@ -166,17 +166,17 @@ def radam_step(
     r"""One RAdam step (formulas ``radam.w.torch``/``radam.w.paper`` when rectified, else ``radam.w.sgd``).
 
     Args:
-        W: parameters :math:`W_t`.
-        g: gradient :math:`g_t`.
-        m: first moment :math:`m_{t-1}` (zeros before the first step).
-        v: second moment :math:`v_{t-1}` (zeros before the first step).
+        W: parameters $`W_t`$.
+        g: gradient $`g_t`$.
+        m: first moment $`m_{t-1}`$ (zeros before the first step).
+        v: second moment $`v_{t-1}`$ (zeros before the first step).
         t: the number of this step, from 1.
-        lr: learning rate :math:`\eta \ge 0`.
-        beta1: :math:`\beta_1 \in [0, 1)`.
-        beta2: :math:`\beta_2 \in [0, 1)`.
-        eps: :math:`\epsilon \ge 0` (not used by ``variant="paper"``).
-        weight_decay: :math:`\lambda \ge 0`.
-        decoupled_weight_decay: decoupled decay :math:`W_t (1 - \eta\lambda)` instead of coupled; required by
+        lr: learning rate $`\eta \ge 0`$.
+        beta1: $`\beta_1 \in [0, 1)`$.
+        beta2: $`\beta_2 \in [0, 1)`$.
+        eps: $`\epsilon \ge 0`$ (not used by ``variant="paper"``).
+        weight_decay: $`\lambda \ge 0`$.
+        decoupled_weight_decay: decoupled decay $`W_t (1 - \eta\lambda)`$ instead of coupled; required by
             ``variant="author"`` when ``weight_decay > 0``.
         maximize: ascend instead of descend.
         variant: ``"torch"``, ``"paper"`` or ``"author"`` (see the module docstring).
@@ -184,8 +184,8 @@ def radam_step(
             no step.
 
     Returns:
-        :class:`RAdamStep` with the new parameters and moments, :math:`\rho_\infty`, :math:`\rho_t`,
-        :math:`r_t` and whether the step was rectified.
+        `RAdamStep` with the new parameters and moments, $`\rho_\infty`$, $`\rho_t`$,
+        $`r_t`$ and whether the step was rectified.
 
     Raises:
         ValueError: a hyper-parameter is out of range, the options do not fit the variant, or an array has the
@@ -262,9 +262,9 @@ class RAdam(StudylogOptimizer):
     Args:
         params: parameters or param groups.
         lr: learning rate (default ``1e-3``).
-        betas: :math:`(\beta_1, \beta_2)` (default ``(0.9, 0.999)``).
-        eps: :math:`\epsilon` (default ``1e-8``; not used by ``"paper"``).
-        weight_decay: :math:`\lambda`, coupled unless ``decoupled_weight_decay``.
+        betas: $`(\beta_1, \beta_2)`$ (default ``(0.9, 0.999)``).
+        eps: $`\epsilon`$ (default ``1e-8``; not used by ``"paper"``).
+        weight_decay: $`\lambda`$, coupled unless ``decoupled_weight_decay``.
         decoupled_weight_decay: decoupled decay (required by ``"author"`` when ``weight_decay > 0``).
         maximize: ascend instead of descend.
         variant: ``"torch"``, ``"paper"`` or ``"author"``.

@@ -1,8 +1,8 @@
 r"""RMSprop: formulas ``rmsprop.g``, ``rmsprop.w.lecture`` and torch's ``rmsprop.w.torch`` (+ centered, momentum).
 
-Like Adadelta, an exponential moving average :math:`G` of squared gradients replaces Adagrad's sum, so old
+Like Adadelta, an exponential moving average $`G`$ of squared gradients replaces Adagrad's sum, so old
 gradients are forgotten and the step size does not shrink for ever; unlike Adadelta it keeps a learning
-rate. torch calls the decay :math:`\gamma` ``alpha`` and adds :math:`\epsilon` after the root (the lecture:
+rate. torch calls the decay $`\gamma`$ ``alpha`` and adds $`\epsilon`$ after the root (the lecture:
 inside); ``centered`` and ``momentum`` are torch extensions the lecture does not have.
 """
 
@@ -23,16 +23,16 @@ CONVENTIONS = ("torch", "lecture")
 
 
 class RMSpropStep(NamedTuple):
-    """The result of :func:`rmsprop_step`."""
+    """The result of `rmsprop_step`."""
 
     W: np.ndarray
-    """:math:`W_{t+1}`, the updated parameters."""
+    """$`W_{t+1}`$, the updated parameters."""
     G: np.ndarray
-    """:math:`G_t`, moving average of squared gradients (torch's ``square_avg``)."""
+    """$`G_t`$, moving average of squared gradients (torch's ``square_avg``)."""
     g_avg: np.ndarray | None
-    r""":math:`\bar g_t`, moving average of gradients (``centered`` only; torch's ``grad_avg``)."""
+    r"""$`\bar g_t`$, moving average of gradients (``centered`` only; torch's ``grad_avg``)."""
     b: np.ndarray | None
-    """:math:`b_t`, the momentum buffer (``momentum > 0`` only; torch's ``momentum_buffer``)."""
+    """$`b_t`$, the momentum buffer (``momentum > 0`` only; torch's ``momentum_buffer``)."""
 
 
 _SYMBOLS = {
@@ -84,28 +84,28 @@ def rmsprop_step(
 ) -> RMSpropStep:
     r"""One RMSprop step (formulas ``rmsprop.g`` then ``rmsprop.w.torch`` or ``rmsprop.w.lecture``).
 
-    ``centered=True`` divides by the root of the variance estimate :math:`G_t - \bar g_t^2` instead of
-    :math:`G_t` (formulas ``rmsprop.gbar.torch``, ``rmsprop.w.centered.torch``); ``momentum > 0`` accumulates
+    ``centered=True`` divides by the root of the variance estimate $`G_t - \bar g_t^2`$ instead of
+    $`G_t`$ (formulas ``rmsprop.gbar.torch``, ``rmsprop.w.centered.torch``); ``momentum > 0`` accumulates
     the scaled gradients in a buffer started at zero (formulas ``rmsprop.b.torch``,
-    ``rmsprop.w.momentum.torch``). ``convention`` only moves :math:`\epsilon` (inside the root: lecture).
+    ``rmsprop.w.momentum.torch``). ``convention`` only moves $`\epsilon`$ (inside the root: lecture).
 
     Args:
-        W: parameters :math:`W_t`.
-        g: gradient :math:`g_t`.
-        G: moving average of squared gradients :math:`G_{t-1}` (zeros before the first step).
-        lr: learning rate :math:`\eta \ge 0`.
-        alpha: decay :math:`\gamma \ge 0` (torch's ``alpha``; default 0.99).
-        eps: :math:`\epsilon \ge 0` (default ``1e-8``).
-        weight_decay: coupled weight decay :math:`\lambda \ge 0`.
-        momentum: momentum :math:`\mu \ge 0` (0: none).
+        W: parameters $`W_t`$.
+        g: gradient $`g_t`$.
+        G: moving average of squared gradients $`G_{t-1}`$ (zeros before the first step).
+        lr: learning rate $`\eta \ge 0`$.
+        alpha: decay $`\gamma \ge 0`$ (torch's ``alpha``; default 0.99).
+        eps: $`\epsilon \ge 0`$ (default ``1e-8``).
+        weight_decay: coupled weight decay $`\lambda \ge 0`$.
+        momentum: momentum $`\mu \ge 0`$ (0: none).
         centered: use the centered (variance) estimate.
-        g_avg: :math:`\bar g_{t-1}` (``centered`` only; ``None`` = zeros).
-        b: momentum buffer :math:`b_{t-1}` (``momentum > 0`` only; ``None`` = zeros).
+        g_avg: $`\bar g_{t-1}`$ (``centered`` only; ``None`` = zeros).
+        b: momentum buffer $`b_{t-1}`$ (``momentum > 0`` only; ``None`` = zeros).
         maximize: ascend instead of descend.
         convention: ``"torch"`` or ``"lecture"``.
 
     Returns:
-        :class:`RMSpropStep` (``g_avg``/``b`` are ``None`` when not used).
+        `RMSpropStep` (``g_avg``/``b`` are ``None`` when not used).
 
     Raises:
         ValueError: a hyper-parameter is out of range or an array has the wrong shape.
@@ -151,15 +151,15 @@ def _check(group: Mapping[str, Any]) -> None:
 
 class RMSprop(StudylogOptimizer):
     r"""RMSprop, reproducing ``torch.optim.RMSprop`` (single-tensor path); ``convention="lecture"`` puts
-    :math:`\epsilon` inside the root.
+    $`\epsilon`$ inside the root.
 
     Args:
         params: parameters or param groups.
         lr: learning rate (default ``1e-2``).
-        alpha: decay :math:`\gamma` of the squared-gradient average (default 0.99).
-        eps: :math:`\epsilon` (default ``1e-8``).
-        weight_decay: coupled weight decay :math:`\lambda`.
-        momentum: momentum :math:`\mu` (buffer starts at zero, unlike SGD's).
+        alpha: decay $`\gamma`$ of the squared-gradient average (default 0.99).
+        eps: $`\epsilon`$ (default ``1e-8``).
+        weight_decay: coupled weight decay $`\lambda`$.
+        momentum: momentum $`\mu`$ (buffer starts at zero, unlike SGD's).
         centered: divide by the root of the variance estimate.
         maximize: ascend instead of descend.
         convention: ``"torch"`` or ``"lecture"``.

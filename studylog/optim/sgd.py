@@ -1,9 +1,9 @@
 r"""Stochastic gradient descent (확률적 경사하강법): formula ``sgd.w``.
 
-The numpy step :func:`sgd_step` is the lecture's rule, which is also torch's; :class:`SGD` is a
+The numpy step `sgd_step` is the lecture's rule, which is also torch's; `SGD` is a
 ``torch.optim.Optimizer`` that reproduces ``torch.optim.SGD`` (momentum, dampening, Nesterov, coupled weight
-decay, maximize), and is the base of :class:`~studylog.optim.momentum.Momentum` and
-:class:`~studylog.optim.nag.NAG`.
+decay, maximize), and is the base of `Momentum` and
+`NAG`.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from studylog.optim._validation import check_like, check_non_negative, check_uni
 
 
 class SGDStep(NamedTuple):
-    """The result of :func:`sgd_step`."""
+    """The result of `sgd_step`."""
 
     W: np.ndarray
-    """:math:`W_{t+1}`, the updated parameters."""
+    """$`W_{t+1}`$, the updated parameters."""
 
 
 @implements(
@@ -41,18 +41,18 @@ def sgd_step(
 ) -> SGDStep:
     r"""One plain gradient-descent step (formula ``sgd.w``): move against the gradient by ``lr`` times it.
 
-    torch's ``SGD`` without momentum computes exactly this; ``weight_decay`` adds :math:`\lambda W_t` to the
+    torch's ``SGD`` without momentum computes exactly this; ``weight_decay`` adds $`\lambda W_t`$ to the
     gradient first (coupled, i.e. L2 regularisation) and ``maximize`` flips the gradient's sign.
 
     Args:
-        W: parameters :math:`W_t` (any shape, float32 or float64).
-        g: gradient :math:`g_t` at :math:`W_t`, same shape.
-        lr: learning rate :math:`\eta \ge 0`.
-        weight_decay: coupled weight decay :math:`\lambda \ge 0`.
+        W: parameters $`W_t`$ (any shape, float32 or float64).
+        g: gradient $`g_t`$ at $`W_t`$, same shape.
+        lr: learning rate $`\eta \ge 0`$.
+        weight_decay: coupled weight decay $`\lambda \ge 0`$.
         maximize: ascend instead of descend.
 
     Returns:
-        :class:`SGDStep` with the new parameters (a new array; the inputs are not modified).
+        `SGDStep` with the new parameters (a new array; the inputs are not modified).
 
     Raises:
         ValueError: ``lr`` or ``weight_decay`` is negative, or ``g`` does not have the shape of ``W``.
@@ -108,9 +108,9 @@ class SGD(StudylogOptimizer):
     Args:
         params: parameters or param groups.
         lr: learning rate (torch's default ``1e-3``).
-        momentum: momentum factor :math:`\beta` (0 disables the buffer).
-        dampening: dampening :math:`\tau` of new gradients from the second step on.
-        weight_decay: coupled weight decay :math:`\lambda`.
+        momentum: momentum factor $`\beta`$ (0 disables the buffer).
+        dampening: dampening $`\tau`$ of new gradients from the second step on.
+        weight_decay: coupled weight decay $`\lambda`$.
         nesterov: Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
         maximize: ascend instead of descend.
 

@@ -6,7 +6,7 @@ r"""A Python-Markdown extension: server-side KaTeX for markdown-katex's syntax, 
 * ``[eq:ID]`` in text becomes the formula's number, linking to it.
 
 It runs in any Python-Markdown host (MkDocs, or Zensical/ProperDocs which run extensions but not
-MkDocs plugins); the MkDocs plugin only hands it the :class:`SiteState` of the whole site.
+MkDocs plugins); the MkDocs plugin only hands it the `SiteState` of the whole site.
 """
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ class MathPreprocessor(Preprocessor):
 
 
 class SanitizePostprocessor(Postprocessor):
-    """Make the page's HTML inert (see :mod:`studylog.site.sanitize`); runs after raw HTML is restored."""
+    """Make the page's HTML inert (see `sanitize`); runs after raw HTML is restored."""
 
     def __init__(self, md: Markdown, ext: StudylogExtension) -> None:
         super().__init__(md)
@@ -268,7 +268,7 @@ class StudylogExtension(Extension):
 
 
 def standalone_state(*, engine: str, project_root: Path, cache_dir: str, verify: bool) -> SiteState:
-    """A :class:`SiteState` for use outside MkDocs (no page URLs; verification optional)."""
+    """A `SiteState` for use outside MkDocs (no page URLs; verification optional)."""
     from studylog.engine.verify import build_index, check_all, discover, load_config
     from studylog.engine.scan import markdown_files
     from studylog.site.katex import MathRenderer

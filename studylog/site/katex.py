@@ -5,7 +5,7 @@
 * ``markdown-katex``: the binary bundled with the markdown-katex package (KaTeX 0.15.1), called once
   per formula, but directly: no ``npx`` probe, no cache in the shared temp folder.
 
-Both render with ``trust: false`` and report bad LaTeX as :class:`~studylog.errors.RenderError`.
+Both render with ``trust: false`` and report bad LaTeX as `RenderError`.
 """
 
 from __future__ import annotations

@@ -101,3 +101,28 @@ def test_katex_css_and_fonts_are_served_by_the_site(built_site: Build) -> None:
     pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["katex"]
     installed = json.loads((ROOT / "node_modules/katex/package.json").read_text())["version"]
     assert installed == pinned
+
+
+def test_journal_views_are_built(built_site: Build) -> None:
+    site = built_site.site
+    calendar = (site / "journal/calendar/index.html").read_text(encoding="utf-8")
+    assert "August 2021" in calendar
+    assert 'href="../../blog/2021/08/10/day-7-optimization/"' in calendar  # the day links to its log
+    assert "longest streak 1 day(s)" in calendar
+    week = (site / "journal/week-2/index.html").read_text(encoding="utf-8")
+    assert "Week 2" in week and "Day 7 — Optimization" in week
+    concepts = (site / "journal/concepts/index.html").read_text(encoding="utf-8")
+    for concept in ("Adam", "bias–variance trade-off", "dropout"):
+        assert f"<strong>{concept}</strong>: introduced" in concepts, concept
+
+
+def test_formulas_are_numbered_linked_and_marked(built_site: Build) -> None:
+    page = (built_site.site / DAY7).read_text(encoding="utf-8")
+    numbers = [int(n) for n in re.findall(r'<span class="sl-number">\((\d+)\)</span>', page)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 80
+    assert page.count("✓ verified") >= 80 and "✗" not in page
+    assert 'href="../../../../../api/optim/#studylog.optim.adam.adam_step"' in page
+    assert 'class="sl-source" href="https://github.com/studylog/studylog/blob/main/studylog/optim/adam.py#L' in page
+    assert "exempt: " in page  # the exemption's reason is shown
+    api = (built_site.site / "api/optim/index.html").read_text(encoding="utf-8")
+    assert re.search(r'class="sl-backlink" href="../../blog/2021/08/10/day-7-optimization/#eq-adam.m">Day 7 — Optimization \(\d+\) adam.m</a> ✓', api)
