@@ -9,12 +9,15 @@ from API entries to the formulas they implement, and turn every problem into a w
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import logging
 import re
 from pathlib import Path
 from typing import Any
 
+import markdown_exec
 import yaml
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -77,10 +80,20 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
         self.state = SiteState(options, self.root, renderer, on_problem=log.warning, on_note=log.info, pages_only=True)
         packages = sorted({name.split(".")[0] for name in load_config(self.root).implementations})
         fingerprint = source_fingerprint([self.root / p for p in packages if (self.root / p).is_dir()])
+        # the Markdown set-up renders the examples' output too: a change to it must re-run them
+        md_setup = json.dumps([[e for e in config.markdown_extensions if isinstance(e, str)], config.mdx_configs],
+                              sort_keys=True, default=str)  # fmt: skip
+        fingerprint = hashlib.sha256((fingerprint + md_setup).encode()).hexdigest()
         ex_dir = self.root / self.config.examples_cache_dir if self.config.examples_cache_dir else None
         self.state.examples = ExampleCache(ex_dir, fingerprint)
         self.state.example_timeout = float(self.config.example_timeout) or None
         config.markdown_extensions.append(StudylogExtension(state=self.state))  # type: ignore[arg-type]
+        # markdown-exec renders an example's output (a fenced block for result="text") with these
+        # extensions; without them the fence would show as literal backticks
+        exts = list(config.markdown_extensions)
+        if not any(e in ("pymdownx.superfences", "fenced_code", "markdown.extensions.fenced_code") for e in exts):
+            exts.append("fenced_code")
+        markdown_exec.markdown_config.save(exts, dict(config.mdx_configs))
         self.journal = self._journal(config)
         if options.engine != "none":
             config.extra_css.insert(0, f"{ASSETS}/katex/katex.min.css")
@@ -216,6 +229,7 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
             log.info(f"studylog: examples executed: {ex.executed}, from cache: {ex.cached}; "
                      f"formulas rendered: {state.renderer.renders}")  # fmt: skip
         state.renderer.close()
+        markdown_exec.markdown_config.reset()
         self.state = None
 
     def on_build_error(self, *, error: Exception) -> None:

@@ -15,10 +15,14 @@ date: 2021-08-11
 
 ```python exec="on" result="text"
 print(sum(range(5)))
+print()
+print("second line")
 ```
 
 ```text expect
 10
+
+second line
 ```
 
 ```python exec="on" html="1"
@@ -57,7 +61,8 @@ def test_output_and_figure_are_on_the_page_and_reruns_come_from_cache(fixture_si
     assert first.returncode == 0, first.output
     assert "examples executed: 2, from cache: 0" in first.output
     page = next((tmp_path / "a").rglob("2021/08/11/examples/index.html")).read_text()
-    assert re.search(r'<code[^>]*>10\s*</code>', page), "the printed output is not shown as text"
+    assert re.search(r'<pre[^>]*><code[^>]*>10\n\nsecond line\s*</code></pre>', page), "the output is not a text block"
+    assert "````" not in page
     assert 'alt="a parabola through three points"' in page and "data:image/svg+xml;base64," in page
     assert page.count(">10") == 1, "the expected-output block must not be shown besides the real output"
     second = mkdocs_build(root, tmp_path / "b")
@@ -77,7 +82,7 @@ def test_failing_example_fails_the_strict_build_naming_file_and_line(fixture_sit
 
 def test_examples_and_expected_output_are_found_with_lines() -> None:
     examples = find_examples(GOOD, "good.md")
-    assert [(e.line, e.expect) for e in examples] == [(6, "10"), (14, None)]
+    assert [(e.line, e.expect) for e in examples] == [(6, "10\n\nsecond line"), (18, None)]
 
 
 def test_pytest_item_fails_with_the_traceback_and_checks_expected_output() -> None:
@@ -89,8 +94,8 @@ def test_pytest_item_fails_with_the_traceback_and_checks_expected_output() -> No
     with pytest.raises(RuntimeError, match="boom") as info:
         run_with_session(bad[0], bad)
     assert any("docs/bad.md:8" in str(entry.path) for entry in info.traceback)
-    good = find_examples(GOOD.replace("10\n```", "11\n```"), "docs/good.md")
-    with pytest.raises(AssertionError, match="the log expects\n11"):
+    good = find_examples(GOOD.replace("second line\n```", "third line\n```"), "docs/good.md")
+    with pytest.raises(AssertionError, match="the log expects\n10\n\nthird line"):
         assert_output(good[0], run_with_session(good[0], good))
 
 
