@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh clone (both idempotent):
-#   make serve   install what is needed and serve the site at http://127.0.0.1:8000
+#   make serve   install what is needed and serve the site at http://127.0.0.1:8000/studylog/
 #   make test    install what is needed (incl. Debian's chromium) and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
