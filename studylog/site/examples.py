@@ -266,6 +266,9 @@ def render_example(md: Any, example: Example, lang: str, cache: ExampleCache, ti
         first = capture.messages[0]
         detail = first.split("Output is:", 1)[-1].strip() if "Output is:" in first else first
         return html, detail.splitlines()[-1].strip() if detail else "the example failed"
+    from studylog.site.sanitize import sanitize
+
+    html, _ = sanitize(html)  # what the example printed is the log's content: make it inert
     cache.put(key, html)
     cache.memory[key] = html
     return html, None

@@ -56,6 +56,13 @@ class MathPreprocessor(Preprocessor):
         super().__init__(md)
         self.ext = ext
 
+    def _trusted(self, html_: str) -> str:
+        """Stash HTML that studylog made itself (KaTeX, formula links, escaped errors): not re-sanitized."""
+        trusted: set[int] = getattr(self.md, "studylog_trusted", set())
+        trusted.add(len(self.md.htmlStash.rawHtmlBlocks))
+        self.md.studylog_trusted = trusted  # type: ignore[attr-defined]
+        return self.md.htmlStash.store(html_)
+
     # -------------------------------------------------------------------- context
     @property
     def state(self) -> SiteState:
@@ -134,7 +141,7 @@ class MathPreprocessor(Preprocessor):
                 try:
                     formula_id, _ = _parse_attrs(attrs.group(0), path=self._where(index)[0], line=self._where(index)[1])
                 except StudylogError as exc:
-                    out.append(self.md.htmlStash.store(self._fail(exc.message, index)))
+                    out.append(self._trusted(self._fail(exc.message, index)))
                     pos = attrs.end()
                     continue
                 end = attrs.end()
@@ -147,7 +154,7 @@ class MathPreprocessor(Preprocessor):
                     cls = "sl-verified" if status.status == VERIFIED else "sl-failed"
                     mark = f'<span class="sl-status sl-inline-status {cls}" title="{word}">{sym}</span>'
                 rendered = f'<span class="sl-inline" id="eq-{html.escape(formula_id)}">{rendered}{mark}</span>'
-            out.append(self.md.htmlStash.store(rendered))
+            out.append(self._trusted(rendered))
             pos = end
         out.append(self._refs(line[pos:], index))
         return "".join(out)
@@ -156,14 +163,14 @@ class MathPreprocessor(Preprocessor):
         def link(m: re.Match[str]) -> str:
             formula = self.state.formula(m.group("id"))
             if formula is None:
-                return self.md.htmlStash.store(self._fail("reference to an unknown formula id", index, m.group("id")))
+                return self._trusted(self._fail("reference to an unknown formula id", index, m.group("id")))
             label = f"({formula.number})" if formula.number else formula.id or ""
             here = self.state.page.src_path if self.state.page else None
             if formula.path != here:
                 title = self.state.page_titles.get(formula.path) or Path(formula.path).stem
                 label = f"{title} {label}"
             href = html.escape(self.state.url_of(formula), quote=True)
-            return self.md.htmlStash.store(f'<a class="sl-ref" href="{href}">{html.escape(label)}</a>')
+            return self._trusted(f'<a class="sl-ref" href="{href}">{html.escape(label)}</a>')
 
         return REF_RE.sub(link, text)
 
@@ -174,11 +181,12 @@ class MathPreprocessor(Preprocessor):
         assert cache is not None
         rendered, error = render_example(self.md, example, lang, cache, self.state.example_timeout)
         if error is not None:
-            return self.md.htmlStash.store(self._fail(f"the example failed: {error}", index))
-        return self.md.htmlStash.store(rendered)
+            return self._trusted(self._fail(f"the example failed: {error}", index))
+        return self._trusted(rendered)
 
     # -------------------------------------------------------------------- driver
     def run(self, lines: list[str]) -> list[str]:
+        self.md.studylog_trusted = set()  # type: ignore[attr-defined]
         out: list[str] = []
         i = 0
         while i < len(lines):
@@ -196,7 +204,7 @@ class MathPreprocessor(Preprocessor):
                 j += 1
             if j == len(lines):  # never closed
                 if lang == "math":
-                    out.append(indent + self.md.htmlStash.store(self._fail("the math fence opened here is never closed", i)))
+                    out.append(indent + self._trusted(self._fail("the math fence opened here is never closed", i)))
                     i += 1
                     continue
                 out.extend(lines[i:])
@@ -213,21 +221,34 @@ class MathPreprocessor(Preprocessor):
                 i = j + 1
                 continue
             body = [ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : j]]
-            placeholder = self.md.htmlStash.store(self._display("\n".join(body), rest, i))
+            placeholder = self._trusted(self._display("\n".join(body), rest, i))
             out.extend(["", indent + placeholder, ""])
             i = j + 1
         return out
 
 
 class SanitizePostprocessor(Postprocessor):
-    """Make the page's HTML inert (see `sanitize`); runs after raw HTML is restored."""
+    """Make the log's own HTML inert (see `sanitize`) before the raw-HTML stash is restored.
+
+    It cleans the Markdown's output and every stashed raw-HTML block the author wrote, and skips the
+    blocks studylog stashed itself (KaTeX output is large, generated with ``trust`` off, and would
+    otherwise be parsed again for every page and blog excerpt).
+    """
 
     def __init__(self, md: Markdown, ext: StudylogExtension) -> None:
         super().__init__(md)
         self.ext = ext
 
     def run(self, text: str) -> str:
-        clean, removed = sanitize(text)
+        trusted: set[int] = getattr(self.md, "studylog_trusted", set())
+        removed: list[str] = []
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        for i, block in enumerate(blocks):
+            if i not in trusted and isinstance(block, str):
+                blocks[i], gone = sanitize(block)
+                removed += gone
+        clean, gone = sanitize(text)
+        removed += gone
         if removed:
             state = self.ext.get_state()
             where = state.page.src_path if state.page else "<markdown>"
@@ -263,8 +284,8 @@ class StudylogExtension(Extension):
         md.registerExtension(self)
         # after whitespace normalization (30), before fenced code (25) and HTML blocks (20)
         md.preprocessors.register(MathPreprocessor(md, self), "studylog_math", 27)
-        # last of all postprocessors: after the raw-HTML stash is restored (30) and entities (20)
-        md.postprocessors.register(SanitizePostprocessor(md, self), "studylog_sanitize", 0)
+        # before the raw-HTML stash is restored (30): the author's HTML is cleaned, studylog's is not
+        md.postprocessors.register(SanitizePostprocessor(md, self), "studylog_sanitize", 35)
 
 
 def standalone_state(*, engine: str, project_root: Path, cache_dir: str, verify: bool) -> SiteState:
