@@ -57,10 +57,12 @@ class MathPreprocessor(Preprocessor):
         self.ext = ext
 
     def _trusted(self, html_: str) -> str:
-        """Stash HTML that studylog made itself (KaTeX, formula links, escaped errors): not re-sanitized."""
-        trusted: set[int] = getattr(self.md, "studylog_trusted", set())
-        trusted.add(len(self.md.htmlStash.rawHtmlBlocks))
-        self.md.studylog_trusted = trusted  # type: ignore[attr-defined]
+        """Stash HTML that studylog made itself (KaTeX, formula links, escaped errors): not re-sanitized.
+
+        Trust is by value and shared by every Markdown instance of the build (the blog plugin renders
+        each post again, in other instances, for its excerpts).
+        """
+        self.ext.trusted.add(html_)
         return self.md.htmlStash.store(html_)
 
     # -------------------------------------------------------------------- context
@@ -186,7 +188,6 @@ class MathPreprocessor(Preprocessor):
 
     # -------------------------------------------------------------------- driver
     def run(self, lines: list[str]) -> list[str]:
-        self.md.studylog_trusted = set()  # type: ignore[attr-defined]
         out: list[str] = []
         i = 0
         while i < len(lines):
@@ -240,12 +241,13 @@ class SanitizePostprocessor(Postprocessor):
         self.ext = ext
 
     def run(self, text: str) -> str:
-        trusted: set[int] = getattr(self.md, "studylog_trusted", set())
+        trusted = self.ext.trusted
         removed: list[str] = []
         blocks = self.md.htmlStash.rawHtmlBlocks
         for i, block in enumerate(blocks):
-            if i not in trusted and isinstance(block, str):
+            if isinstance(block, str) and block not in trusted:
                 blocks[i], gone = sanitize(block)
+                trusted.add(blocks[i])  # clean now: toc runs the postprocessors again on the same stash
                 removed += gone
         clean, gone = sanitize(text)
         removed += gone
@@ -268,6 +270,7 @@ class StudylogExtension(Extension):
         }
         super().__init__(**kwargs)
         self._state = state
+        self.trusted: set[str] = set()  # HTML studylog made or already cleaned, by value
         self.verify = state.options.verify if state is not None else bool(self.getConfig("verify"))
 
     def get_state(self) -> SiteState:
