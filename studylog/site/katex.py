@@ -258,6 +258,7 @@ class MathRenderer:
         self.cache = RenderCache(cache_dir) if cache_dir is not None else None
         self._engine: Engine | None = None
         self.renders = 0
+        self._memory: dict[tuple[str, bool], str] = {}  # this build: the blog renders each post 4 times
 
     @property
     def engine(self) -> Engine:
@@ -282,6 +283,14 @@ class MathRenderer:
         return self.engine.version
 
     def render(self, tex: str, display: bool) -> str:
+        remembered = self._memory.get((tex, display))
+        if remembered is not None:
+            return remembered
+        html = self._render(tex, display)
+        self._memory[(tex, display)] = html
+        return html
+
+    def _render(self, tex: str, display: bool) -> str:
         key = None
         if self.cache is not None:
             key = self.cache.key(tex=tex, display=display, engine=self.engine_name, version=self.version,
