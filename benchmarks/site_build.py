@@ -21,6 +21,10 @@ formulas each build actually rendered is read from the plugin's log line
 (``studylog: … formulas rendered: R``), which checks that a rebuild after an edit re-renders only
 the edited log's formulas.
 
+Each build is repeated (``--repeat``, default 3; the fastest counts, and the CPU seconds are reported
+too) because the machine may be shared. Every build runs from a copy of the ``studylog`` package made
+at the start, so edits to the working tree during the run cannot mix code versions.
+
 It also measures the raw cold throughput of each engine (formulas/s over ~200 distinct formulas,
 through ``studylog.site.katex`` directly, no cache) and the per-formula cost of a cache hit as the
 rendered-formula cache grows (200, 2,000, 20,000 entries).
@@ -34,7 +38,6 @@ from __future__ import annotations
 import argparse
 import cProfile  # noqa: F401 - used through ``python -m cProfile`` (imported to fail early if missing)
 import datetime as dt
-import json
 import os
 import platform
 import pstats
@@ -288,7 +291,8 @@ def git_head() -> str:
     try:
         head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,  # noqa: S607
                               text=True, check=True).stdout.strip()  # fmt: skip
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "studylog"],  # noqa: S607
+        # --no-optional-locks: a read-only look (git status would otherwise refresh the index)
+        dirty = subprocess.run(["git", "--no-optional-locks", "-C", str(ROOT), "status", "--porcelain", "--", "studylog"],  # noqa: S607
                                capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
         return "no git"
@@ -495,12 +499,17 @@ def measure_engine(name: str, formulas: list[tuple[str, bool]], cache_sizes: lis
     # time cache hits of the fixed formulas
     folder = work / f"cache-{name}"
     shutil.rmtree(folder, ignore_errors=True)
-    renderer = MathRenderer(name, ROOT, folder)
-    renderer._engine = _Refuse(engine.version)  # a cache miss would be a benchmark bug
-    cache: RenderCache = renderer.cache  # type: ignore[assignment]
-    version = renderer.version if name == "katex" else engine.version
-    if name != "katex":
-        renderer.__dict__["version"] = version  # do not start the binary just to read its version
+
+    def fresh() -> Any:
+        """A renderer as a new build starts with: nothing in memory, only the cache folder."""
+        renderer = MathRenderer(name, ROOT, folder)
+        renderer._engine = _Refuse(engine.version)  # a cache miss would be a benchmark bug
+        if name != "katex":
+            renderer.__dict__["version"] = engine.version  # do not start the binary just to read its version
+        return renderer
+
+    cache: RenderCache = fresh().cache
+    version = fresh().version
 
     def key(tex: str, display: bool) -> str:
         return cache.key(tex=tex, display=display, engine=name, version=version, macros={})
@@ -515,7 +524,8 @@ def measure_engine(name: str, formulas: list[tuple[str, bool]], cache_sizes: lis
             cache.put(key(tex, display), htmls[filled % len(htmls)])
             filled += 1
         best = float("inf")
-        for _ in range(7):
+        for _ in range(7):  # a fresh renderer each pass: a renderer remembers what it rendered
+            renderer = fresh()
             start = time.perf_counter()
             for tex, display in formulas:
                 renderer.render(tex, display)
@@ -784,8 +794,8 @@ def main(argv: list[str] | None = None) -> int:
                      "raise --markdown-katex-max to include them)")  # fmt: skip
         say("note: " + notes[-1])
     try:
-        source = snapshot_source(work)
-        say(f"studylog source {source} ({git_head()}), copied to {SNAPSHOT}: the whole run uses this copy")
+        source, head = snapshot_source(work), git_head()
+        say(f"studylog source {source} ({head}), copied to {SNAPSHOT}: the whole run uses this copy")
         say(f"engine throughput over {args.throughput_n} distinct formulas (no cache) and cache-hit cost ...")
         formulas = fixed_formulas(args.throughput_n)
         tps = []
@@ -812,7 +822,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"`.venv/bin/python benchmarks/site_build.py --sizes {','.join(map(str, sizes))} --engines {','.join(engines)} "
         f"--repeat {args.repeat} --markdown-katex-max {args.markdown_katex_max}`"
-        f" — {dt.date.today().isoformat()}, {machine()}; studylog source {source} ({git_head()}); "
+        f" — {dt.date.today().isoformat()}, {machine()}; studylog source {source} ({head}); "
         f"the whole run took {total / 60:.1f} min.",
         "",
         f"Synthetic sites of N logs, each with {per_log} formulas (8 display fences, 12 inline; an optimizer-log mix "
@@ -824,8 +834,9 @@ def main(argv: list[str] | None = None) -> int:
         "work on the machine hits all of them); *×none by CPU time* compares user + system CPU seconds of the build "
         "and everything it ran (Node, the KaTeX binary), which shared load disturbs less. *rendered*: the formulas the "
         "engine rendered, from the plugin's log line (every repetition; `a/b` when they differed). `none` has no "
-        "formula cache, so its count is every render call: the blog plugin converts each post's whole Markdown once "
-        "for its page and once per excerpt view (blog index, archive, category), 4× in these sites.",
+        "formula cache, so its count includes the formulas of rebuilds; the blog plugin converts each post's whole "
+        "Markdown once for its page and once per excerpt view (blog index, archive, category), 4× in these sites, "
+        "so a count of 4× the distinct formulas means the renderer does not remember a build's formulas.",
         "",
         *site_table(runs),
         "",
