@@ -23,12 +23,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import json
 import logging
-import os
 import re
 import signal
-import tempfile
 import threading
 import traceback
 from collections.abc import Iterator
@@ -39,6 +36,7 @@ from typing import Any
 
 from studylog.engine.scan import _FENCE_RE, front_matter_lines
 from studylog.errors import MarkupError
+from studylog.site.store import HtmlStore, digest
 
 _ATTR = re.compile(r'([A-Za-z_][\w-]*)(?:="([^"]*)")?')
 TRUE = {"1", "on", "true", "yes"}
@@ -167,13 +165,16 @@ def source_fingerprint(packages: list[Path]) -> str:
 
 @dataclass
 class ExampleCache:
-    """Rendered HTML of examples, content-addressed, written atomically, checked on read."""
+    """Rendered HTML of examples (an `HtmlStore`), and which examples this build ran or reused."""
 
     folder: Path | None
     fingerprint: str
     executed_names: set[str] = field(default_factory=set)
     cached_names: set[str] = field(default_factory=set)
     memory: dict[str, str] = field(default_factory=dict)  # this build's results (pages render twice)
+
+    def __post_init__(self) -> None:
+        self.store = HtmlStore(self.folder)
 
     @property
     def executed(self) -> int:
@@ -186,39 +187,13 @@ class ExampleCache:
         return len(self.cached_names - self.executed_names)
 
     def key(self, code: str, options: dict[str, str], markdown_exec_version: str) -> str:
-        payload = json.dumps({"code": code, "options": options, "src": self.fingerprint, "mx": markdown_exec_version},
-                             sort_keys=True)  # fmt: skip
-        return hashlib.sha256(payload.encode()).hexdigest()
+        return digest({"code": code, "options": options, "src": self.fingerprint, "mx": markdown_exec_version})
 
     def get(self, key: str) -> str | None:
-        if self.folder is None:
-            return None
-        path = self.folder / key[:2] / f"{key}.json"
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            html = entry["html"]
-            if entry.get("key") != key or hashlib.sha256(html.encode()).hexdigest() != entry.get("sha256"):
-                raise ValueError("checksum")
-        except FileNotFoundError:
-            return None
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            path.unlink(missing_ok=True)
-            return None
-        return str(html)
+        return self.store.get(key)
 
     def put(self, key: str, html: str) -> None:
-        if self.folder is None:
-            return
-        path = self.folder / key[:2] / f"{key}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"key": key, "sha256": hashlib.sha256(html.encode()).hexdigest(), "html": html}, fh)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        self.store.put(key, html)
 
 
 class _Capture(logging.Handler):

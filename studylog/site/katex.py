@@ -11,19 +11,17 @@ Both render with ``trust: false`` and report bad LaTeX as `RenderError`.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import json
 import os
 import selectors
 import shutil
 import subprocess
-import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from studylog.errors import RenderError
+from studylog.site.store import HtmlStore, digest
 
 SERVER_JS = Path(__file__).with_name("katex_server.js")
 RENDER_TIMEOUT_S = 20.0
@@ -176,58 +174,23 @@ def css_package(engine: str, version: str) -> str:
     return "katex" if engine == "katex" else f"katex-{version}"
 
 
-@dataclass
-class RenderCache:
-    """A content-addressed cache of rendered formulas inside the project.
+class RenderCache(HtmlStore):
+    """The rendered-formula cache: keyed by formula, display mode, engine, KaTeX version, options
+    and the macros the formula uses (see `HtmlStore` for integrity and atomic writes)."""
 
-    The key covers the formula, display mode, engine, KaTeX version, options and macros; each entry
-    stores the hash of its HTML, so a corrupted entry is detected and rendered again. Entries are
-    written atomically (temporary file + rename), so an interrupted build leaves no half entry.
-    """
-
-    folder: Path
-    hits: int = 0
-    misses: int = 0
-    renders: list[str] = field(default_factory=list)
+    def __init__(self, folder: Path | None) -> None:
+        super().__init__(folder)
+        self.hits = 0
 
     def key(self, *, tex: str, display: bool, engine: str, version: str, macros: dict[str, str]) -> str:
-        payload = json.dumps(
-            {"tex": tex, "display": display, "engine": engine, "version": version, "macros": macros,
-             "options": {"trust": False, "strict": "ignore", "output": "htmlAndMathml"}},  # fmt: skip
-            sort_keys=True,
-        )
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        return digest({"tex": tex, "display": display, "engine": engine, "version": version, "macros": macros,
+                       "options": {"trust": False, "strict": "ignore", "output": "htmlAndMathml"}})  # fmt: skip
 
     def get(self, key: str) -> str | None:
-        path = self._path(key)
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            html = entry["html"]
-            if entry.get("key") != key or hashlib.sha256(html.encode("utf-8")).hexdigest() != entry.get("sha256"):
-                raise ValueError("checksum")
-        except FileNotFoundError:
-            return None
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            path.unlink(missing_ok=True)  # corrupted: render again
-            return None
-        self.hits += 1
-        return str(html)
-
-    def put(self, key: str, html: str) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        entry = {"key": key, "sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(), "html": html}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(entry, fh)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        html = super().get(key)
+        if html is not None:
+            self.hits += 1
+        return html
 
 
 _UNTRUSTED = re.compile(r'mathcolor="#cc0000"><mtext>(\\[A-Za-z]+)</mtext>')
