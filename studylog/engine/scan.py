@@ -111,6 +111,23 @@ def _parse_attrs(text: str, *, path: str, line: int) -> tuple[str | None, str | 
     return formula_id, exempt
 
 
+def fence_end(lines: list[str], start: int, marks: str) -> int | None:
+    """The index of the line closing the fence opened at ``start`` with ``marks`` (None: never closed).
+
+    A closing fence is a line of only the opening character, at least as long as the opening run.
+    """
+    for j in range(start + 1, len(lines)):
+        stripped = lines[j].strip()
+        if stripped.startswith(marks) and set(stripped) == {marks[0]}:
+            return j
+    return None
+
+
+def fence_body(lines: list[str], start: int, end: int, indent: str) -> str:
+    """The text between a fence's opening (``start``) and closing (``end``) lines, ``indent`` removed."""
+    return "\n".join(ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[start + 1 : end])
+
+
 def front_matter_lines(lines: list[str]) -> int:
     """How many lines the YAML front matter takes (0 when there is none)."""
     if lines and lines[0].rstrip() == "---":
@@ -154,26 +171,17 @@ def scan_text(text: str, path: str) -> ScannedLog:
         if fence:
             indent, marks, lang, rest = fence.group("indent", "fence", "lang", "rest")
             start = i
-            body: list[str] = []
-            i += 1
-            closed = False
-            while i < len(lines):
-                stripped = lines[i].strip()
-                if stripped.startswith(marks[0] * len(marks)) and set(stripped) == {marks[0]}:
-                    closed = True
-                    break
-                body.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i].lstrip())
-                i += 1
-            if not closed:
+            end = fence_end(lines, start, marks)
+            if end is None:
                 raise MarkupError(f"the {lang or 'code'} fence opened here is never closed", path=path, line=start + 1)
-            i += 1
+            i = end + 1
             if lang != "math":
                 continue
             formula_id, exempt = _parse_attrs(rest, path=path, line=start + 1) if rest.strip() else (None, None)
             number += 1
             log.formulas.append(
                 Formula(
-                    latex="\n".join(body),
+                    latex=fence_body(lines, start, end, indent),
                     path=path,
                     line=start + 1,
                     display=True,

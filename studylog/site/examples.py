@@ -34,7 +34,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from studylog.engine.scan import _FENCE_RE, front_matter_lines
+from studylog.engine.scan import _FENCE_RE, fence_body, fence_end, front_matter_lines
 from studylog.errors import MarkupError
 from studylog.site.store import HtmlStore, digest
 
@@ -82,12 +82,10 @@ def find_examples(text: str, path: str) -> list[Example]:
             i += 1
             continue
         indent, marks, lang, rest = m.group("indent", "fence", "lang", "rest")
-        j = i + 1
-        while j < len(lines) and not (lines[j].strip().startswith(marks) and set(lines[j].strip()) == {marks[0]}):
-            j += 1
-        if j >= len(lines):
+        j = fence_end(lines, i, marks)
+        if j is None:
             raise MarkupError(f"the {lang or 'code'} fence opened here is never closed", path=path, line=i + 1)
-        body = "\n".join(ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : j])
+        body = fence_body(lines, i, j, indent)
         options = parse_info(rest)
         if is_exec(lang, options):
             expect = None
@@ -95,12 +93,9 @@ def find_examples(text: str, path: str) -> list[Example]:
             while k < len(lines) and not lines[k].strip():
                 k += 1
             em = _FENCE_RE.match(lines[k]) if k < len(lines) else None
-            if em and em.group("lang") == "text" and "expect" in parse_info(em.group("rest")):
-                end = k + 1
-                while end < len(lines) and lines[end].strip() != em.group("fence"):
-                    end += 1
-                ind = em.group("indent")
-                expect = "\n".join(ln[len(ind) :] if ln.startswith(ind) else ln.lstrip() for ln in lines[k + 1 : end])
+            if em and is_expect_fence(em.group("lang"), em.group("rest")):
+                end = fence_end(lines, k, em.group("fence"))
+                expect = fence_body(lines, k, end if end is not None else len(lines), em.group("indent"))
             examples.append(Example(path, i + 1, body, options, expect))
         i = j + 1
     return examples

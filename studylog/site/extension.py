@@ -21,7 +21,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from studylog.engine.check import EXEMPT, VERIFIED
-from studylog.engine.scan import _FENCE_RE, ID_RE, REF_RE, Formula, _inline_spans, _parse_attrs
+from studylog.engine.scan import _FENCE_RE, ID_RE, REF_RE, Formula, _inline_spans, _parse_attrs, fence_body, fence_end
 from studylog.errors import RenderError, StudylogError
 from studylog.site.sanitize import sanitize
 from studylog.site.examples import Example, is_exec, is_expect_fence, parse_info, render_example
@@ -197,32 +197,26 @@ class MathPreprocessor(Preprocessor):
                 i += 1
                 continue
             indent, marks, lang, rest = fence.group("indent", "fence", "lang", "rest")
-            j = i + 1
-            while j < len(lines):
-                stripped = lines[j].strip()
-                if stripped.startswith(marks) and set(stripped) == {marks[0]}:
-                    break
-                j += 1
-            if j == len(lines):  # never closed
+            end = fence_end(lines, i, marks)
+            if end is None:  # never closed
                 if lang == "math":
                     out.append(indent + self._trusted(self._fail("the math fence opened here is never closed", i)))
                     i += 1
                     continue
                 out.extend(lines[i:])
                 break
+            j = end
             if lang != "math":
                 options = parse_info(rest)
                 if is_exec(lang, options) and self.state.examples is not None:
-                    body = [ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : j]]
-                    out.extend(["", indent + self._example(lang, options, "\n".join(body), i), ""])
+                    out.extend(["", indent + self._example(lang, options, fence_body(lines, i, j, indent), i), ""])
                 elif is_expect_fence(lang, rest) and self.state.examples is not None:
                     pass  # the expected output is asserted by pytest; the page shows the real output
                 else:
                     out.extend(lines[i : j + 1])
                 i = j + 1
                 continue
-            body = [ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : j]]
-            placeholder = self._trusted(self._display("\n".join(body), rest, i))
+            placeholder = self._trusted(self._display(fence_body(lines, i, j, indent), rest, i))
             out.extend(["", indent + placeholder, ""])
             i = j + 1
         return out
