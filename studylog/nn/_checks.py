@@ -5,32 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
+from studylog.regularization._checks import FloatArray, as_float_array  # one conversion rule
 
-
-def as_float_array(name: str, value: Any) -> FloatArray:
-    """Convert ``value`` to a float64 array, naming ``name`` if that is impossible.
-
-    Args:
-        name: the argument's name, used in the error message.
-        value: anything ``numpy.asarray`` accepts.
-
-    Returns:
-        ``value`` as a float64 array.
-
-    Raises:
-        ValueError: if ``value`` is not numeric.
-
-    Examples:
-        >>> as_float_array("Q", [[1, 2]]).shape
-        (1, 2)
-    """
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be numeric, got {type(value).__name__}") from error
+__all__ = ["FloatArray", "as_float_array", "check_positive_int"]
 
 
 def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> int:
