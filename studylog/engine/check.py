@@ -18,9 +18,12 @@ from studylog.engine.latex import canonical, normalize, split_lines, split_relat
 from studylog.engine.parse import ARRAY, MATRIX, SCALAR, Node, Parser, SymbolInfo
 from studylog.engine.sampling import draw_dims, rng_for, sample
 from studylog.engine.scan import Formula
+from studylog.engine.status import Status
 from studylog.errors import BindingError, LatexError, StudylogError, UnknownSymbolError
 
-VERIFIED, MISMATCH, INVALID, MISSING, UNLINKED, EXEMPT = "verified", "mismatch", "invalid", "missing", "unlinked", "exempt"
+VERIFIED, MISMATCH, INVALID, MISSING, UNLINKED, EXEMPT = (
+    Status.VERIFIED, Status.MISMATCH, Status.INVALID, Status.MISSING, Status.UNLINKED, Status.EXEMPT,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class CheckResult:
     """The outcome of checking one binding against the formulas it names."""
 
     binding: Binding
-    status: str
+    status: Status
     message: str = ""
     formula_id: str | None = None  # the formula the problem is in (None: all of them)
     line: int | None = None

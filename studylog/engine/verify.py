@@ -18,6 +18,7 @@ from types import ModuleType
 from studylog.engine.binding import Binding, bindings_of
 from studylog.engine.check import EXEMPT, INVALID, MISMATCH, MISSING, UNLINKED, VERIFIED, CheckResult, check_binding
 from studylog.engine.scan import Formula, ScannedLog, markdown_files, scan_file
+from studylog.engine.status import Status
 from studylog.errors import RegistryError, StudylogError
 
 DEFAULT_IMPLEMENTATIONS = ("studylog",)
@@ -139,7 +140,7 @@ class FormulaStatus:
     """The verdict on one formula."""
 
     formula: Formula
-    status: str
+    status: Status
     message: str = ""
     bindings: tuple[Binding, ...] = ()
     line: int | None = None  # where the problem is, if more precise than the formula's line
@@ -217,7 +218,7 @@ def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]]) 
         if formula.display or formula.is_equation:
             what = "display formula" if formula.display else "inline equation"
             return FormulaStatus(formula, UNLINKED, f"{what} without an id: link it ({{#id}}) or exempt it")
-        return FormulaStatus(formula, "prose")
+        return FormulaStatus(formula, Status.PROSE)
     if not checks:
         return FormulaStatus(formula, MISSING, f"no implementation declares @implements({formula.id!r})")
     for binding, results in checks:
@@ -237,5 +238,5 @@ def verify_paths(paths: list[Path], config: ProjectConfig, *, seed: int = 0) -> 
     index = build_index(markdown_files(paths), config.root)
     bindings = discover(config.implementations, config.root)
     report = check_all(index, bindings, seed=seed)
-    report.statuses = [s for s in report.statuses if s.status != "prose"]
+    report.statuses = [s for s in report.statuses if s.status != Status.PROSE]
     return report
