@@ -23,7 +23,7 @@ from studylog.optim.compare import lecture_vs_torch, nag_lookahead_gap, numpy_tr
 from studylog.optim.drivers import NumpyOptimizer
 from studylog.optim.nag import lookahead_point
 from studylog.optim.problems import PROBLEM_NAMES, problem
-from studylog.optim.registry import Agreement, Method, lookup, with_lecture
+from studylog.optim.registry import FORM_OPTIONS, Agreement, Method, lookup, with_lecture
 from tests.optim.cases import take_step
 
 
@@ -50,13 +50,25 @@ def test_eps_zero_makes_lecture_equal_torch(method: Method) -> None:
         assert gap.diff <= tol, name
 
 
-@pytest.mark.parametrize("method", with_lecture(Agreement.WITHOUT_EPS), ids=NAMES)
-def test_subclass_lecture_convention_with_eps_zero_equals_torch(method: Method) -> None:
+EPS_ZERO_CASES = [
+    (m, config)
+    for m in with_lecture(Agreement.WITHOUT_EPS)
+    for config in ([m.lecture.options] + [c for c in m.lecture_configs if c != m.lecture.options])
+]
+
+
+@pytest.mark.parametrize(("method", "config"), EPS_ZERO_CASES, ids=lambda x: getattr(x, "name", None) or str(x))
+def test_every_lecture_config_with_eps_zero_equals_torch(method: Method, config: dict) -> None:
+    # the lecture forms' only difference is where eps sits: with eps = 0 every lecture config (also with
+    # lr_decay, weight decay, centered, momentum, amsgrad) is torch's rule with the same options
     prob = problem("quad")
-    lr = method.reference_lrs[0]
-    ref = torch_trajectory(lambda ps: method.reference.build(ps, lr=lr, eps=0.0), prob)
-    ours = torch_trajectory(lambda ps: method.optimizer(ps, lr=lr, eps=0.0, **method.lecture.options), prob)
+    options = {**config, "lr": method.reference_lrs[0], "eps": 0.0}
+    torch_options = {k: v for k, v in options.items() if k not in FORM_OPTIONS}
+    ref = torch_trajectory(lambda ps: method.reference.build(ps, **torch_options), prob)
+    ours = torch_trajectory(lambda ps: method.optimizer(ps, **options), prob)
+    mirror = numpy_trajectory(NumpyOptimizer(method.name, **options), prob)
     assert np.abs(ours - ref).max() <= 1e-12
+    assert np.abs(mirror - ref).max() <= 1e-12
     assert np.abs(ref - prob.w0).max() > 0.1  # the run moved
 
 
