@@ -34,20 +34,24 @@ class _Files:
 
     def __init__(self, root: Path, *, chdir: bool = True) -> None:
         self.root = root
-        self.venv = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+        self.venv = {Path(os.path.abspath(p)) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
         self._memo: dict[str, tuple[tuple[int, int], str]] = {}
 
     def project_files(self) -> list[Path]:
-        """Files of the modules loaded now that belong to the project (not the interpreter's or a venv's)."""
+        """Files of the modules loaded now that belong to the project (not the interpreter's or a venv's).
+
+        Paths are taken as Python found them (under the project root), not resolved: a package that is
+        a symbolic link into the project still counts as the project's.
+        """
         out = set()
         for module in list(sys.modules.values()):
             name = getattr(module, "__file__", None)
             if not name:
                 continue
-            path = Path(name).resolve()
-            if not path.is_relative_to(self.root) or any(path.is_relative_to(v) for v in self.venv):
+            path = Path(os.path.abspath(name))
+            if not path.is_relative_to(self.root) or "site-packages" in path.parts:
                 continue
-            if "site-packages" in path.parts or not path.is_file():
+            if any(path.is_relative_to(v) for v in self.venv) or not path.is_file():
                 continue
             out.add(path)
         return sorted(out)

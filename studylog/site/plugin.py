@@ -40,6 +40,7 @@ from studylog.site.options import SiteOptions
 from studylog.site.render import Links
 
 log = logging.getLogger("mkdocs.plugins.studylog")
+_EXTENSION_NAMES = ("studylog", "studylog.site.extension")
 
 
 class StudylogConfig(Config):
@@ -103,9 +104,15 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
         fatal = read_pages(self.root, model.docs_dir, model)  # front matter: every build stops on it, first
         if fatal:
             raise PluginError("\n".join(str(p) for p in fatal))
-        setup = ([e for e in config.markdown_extensions if not isinstance(e, StudylogExtension)], dict(config.mdx_configs))
+        setup = ([e for e in config.markdown_extensions if not isinstance(e, StudylogExtension) and e not in _EXTENSION_NAMES],
+                 dict(config.mdx_configs))  # fmt: skip
         self.context = RenderContext(model, renderer, links, md_setup=setup)
         self.extension = StudylogExtension(context=self.context)
+        # `markdown_extensions: - studylog` is there for hosts without plugins (Zensical); here this
+        # plugin's instance, which shares the build's model, takes its place
+        config.markdown_extensions[:] = [e for e in config.markdown_extensions if e not in _EXTENSION_NAMES]
+        for name in _EXTENSION_NAMES:
+            config.mdx_configs.pop(name, None)
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         try:
             self.journal = self._journal(config, model)

@@ -47,14 +47,16 @@ _CACHE: dict[tuple[Any, ...], _Entry] = {}
 _LOCK = threading.Lock()
 
 
-def _docs_stamp(docs: Path) -> tuple[tuple[str, int, int], ...]:
+def _stamp(folders: list[Path], suffix: str) -> tuple[tuple[str, int, int], ...]:
+    """Every ``*suffix`` file under ``folders`` with its modification time and size."""
     out = []
-    for folder, dirs, files in os.walk(docs):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith(".md"):
-                st = os.stat(os.path.join(folder, name))
-                out.append((os.path.join(folder, name), st.st_mtime_ns, st.st_size))
+    for top in folders:
+        for folder, dirs, files in os.walk(top, followlinks=True):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith(suffix):
+                    st = os.stat(os.path.join(folder, name))
+                    out.append((os.path.join(folder, name), st.st_mtime_ns, st.st_size))
     return tuple(out)
 
 
@@ -99,7 +101,8 @@ def standalone_context(ext: Any, md: Markdown | None) -> RenderContext:
     )  # fmt: skip
     key = (str(root), options.engine, options.verify, str(options.cache_dir), str(options.examples_cache_dir))
     with _LOCK:
-        stamp = _docs_stamp(config.docs_dir)
+        packages = sorted({root / p.split(".")[0] for p in config.implementations if (root / p.split(".")[0]).is_dir()})
+        stamp = _stamp([config.docs_dir], ".md") + _stamp(packages, ".py")
         entry = _CACHE.get(key)
         if entry is None or entry.docs_stamp != stamp or not fingerprint(entry.code, root):
             if entry is not None:
