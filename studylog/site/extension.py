@@ -272,8 +272,8 @@ class StudylogExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
         md.registerExtension(self)
-        if self._context is None:
-            self.context(md)  # standalone: assemble (and check) the whole docs folder now, failing loudly
+        # standalone, the whole docs folder is assembled and checked when the first page renders (not
+        # here: MkDocs instantiates extensions to validate its configuration, before its plugins run)
         # after whitespace normalization (30), before fenced code (25) and HTML blocks (20)
         md.preprocessors.register(MathPreprocessor(md, self), "studylog_math", 27)
         # before the raw-HTML stash is restored (30): the author's HTML is cleaned, studylog's is not

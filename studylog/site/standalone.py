@@ -1,9 +1,11 @@
 """The extension on its own (Zensical, ProperDocs without the plugin, a script): it checks the whole site itself.
 
 Hosts that run Python-Markdown extensions but not MkDocs plugins would otherwise build a green site
-with no checks. Here the extension assembles the site model of the whole docs folder at set-up (once
-per process while the logs and the code they depend on are unchanged) and, with ``strict`` on (the
-default), raises at set-up on any problem, so the host fails with every ``FILE:LINE``.
+with no checks. Here the extension assembles the site model of the whole docs folder when the first
+page renders (once per process while the logs and the code they depend on are unchanged) and, with
+``strict`` on (the default), raises on any problem, so the host fails with every ``FILE:LINE``
+(Zensical 0.0.73 exits 1 on an exception from an extension, at set-up or while rendering). Under a
+live preview (``serve``) pages show the problems instead, and the terminal lists them.
 
 Zensical re-renders a page only when its Markdown, the configuration or a file under ``watch:``
 changes, and it reuses the pages it rendered before otherwise: a verdict on a cached page would go
@@ -14,6 +16,7 @@ stale after an edit of the code. So under Zensical every implementation package 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +61,12 @@ def _stamp(folders: list[Path], suffix: str) -> tuple[tuple[str, int, int], ...]
                     st = os.stat(os.path.join(folder, name))
                     out.append((os.path.join(folder, name), st.st_mtime_ns, st.st_size))
     return tuple(out)
+
+
+def _serving() -> bool:
+    """Whether the host is a live preview (``zensical serve``, ``mkdocs serve``): pages then show the
+    problems (marks and a banner at the top) instead of the whole build stopping."""
+    return sys.argv[1:2] == ["serve"]
 
 
 def _host_page(md: Markdown | None) -> tuple[str | None, str | None, dict[str, Any] | None]:
@@ -118,8 +127,12 @@ def standalone_context(ext: Any, md: Markdown | None) -> RenderContext:
                 runner.close()
             entry = _Entry(RenderContext(model, renderer, Links(autorefs=False)), stamp, code)
             _CACHE[key] = entry
+            if context_problems := entry.context.model.problems:
+                # every assembly says what is wrong on the terminal; a build (not a preview) also stops
+                print(f"studylog: {len(context_problems)} problem(s) in the logs:", *map(str, context_problems),
+                      sep="\n", file=sys.stderr)  # fmt: skip
     context = entry.context
-    if context.model.problems and ext.getConfig("strict"):
+    if context.model.problems and ext.getConfig("strict") and not _serving():
         problems = context.model.problems
         raise CheckFailed(f"{len(problems)} problem(s) in the logs:\n" + "\n".join(map(str, problems)))
     if page_path is not None:
