@@ -225,13 +225,32 @@ def check_all(
         for fid in binding.formula_ids:
             by_formula.setdefault(fid, []).append((binding, results))
     for formula in index.formulas:
-        if only is not None and formula.id not in only:
+        if only is not None and formula.id not in only and formula.same not in only:
+            continue
+        if formula.same is not None:
+            report.statuses.append(_restatement(formula, index, by_formula.get(formula.same, []), seed))
             continue
         report.statuses.append(_verdict(formula, by_formula.get(formula.id or "", [])))
     return report
 
 
-def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]]) -> FormulaStatus:
+def _restatement(formula: Formula, index: FormulaIndex, checks: list[tuple[Binding, list[CheckResult]]],
+                 seed: int) -> FormulaStatus:  # fmt: skip
+    """The verdict on a formula marked ``same="id"``: checked in place of ``id`` by its implementations."""
+    assert formula.same is not None
+    if formula.same not in index.by_id:
+        return FormulaStatus(formula, INVALID, f"same={formula.same!r} names no formula of the logs")
+    if not checks:
+        return FormulaStatus(formula, MISSING, f"no implementation declares @implements({formula.same!r}), "
+                             "which this formula restates")  # fmt: skip
+    again = []
+    for binding, _ in checks:
+        formulas = [formula if fid == formula.same else index.by_id[fid] for fid in binding.formula_ids]
+        again.append((binding, check_binding(binding, formulas, seed=seed)))
+    return _verdict(formula, again, restates=formula.same)
+
+
+def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]], restates: str | None = None) -> FormulaStatus:
     bindings = tuple(b for b, _ in checks)
     if formula.exempt is not None:
         if checks:
@@ -240,7 +259,7 @@ def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]]) 
         return FormulaStatus(formula, EXEMPT, formula.exempt)
     if formula.imported:
         return FormulaStatus(formula, Status.IMPORTED, "imported, not yet checked: link it ({#id}) to check it")
-    if formula.id is None:
+    if formula.id is None and restates is None:
         if formula.display or formula.is_equation:
             what = "display formula" if formula.display else "inline equation"
             return FormulaStatus(formula, UNLINKED, f"{what} without an id: link it ({{#id}}) or exempt it")
@@ -251,12 +270,15 @@ def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]]) 
         for r in results:
             if r.status == VERIFIED:
                 continue
-            if r.formula_id in (None, formula.id):
+            if r.formula_id in (None, formula.id) or r.line == formula.line or (
+                restates is not None and formula.content_line <= (r.line or 0) <= formula.content_line + formula.latex.count("\n")
+            ):
                 return FormulaStatus(formula, r.status, r.message, bindings, r.line)
             # the system failed in another of its formulas: this one is not verified either
             return FormulaStatus(formula, r.status, f"its system failed in {r.formula_id}: {r.message}", bindings, r.line)
     worst = max((r.max_abs_diff or 0.0) for _, rs in checks for r in rs)
-    return FormulaStatus(formula, VERIFIED, f"max abs diff {worst:.2g}", bindings)
+    said = f"restates {restates}: " if restates else ""
+    return FormulaStatus(formula, VERIFIED, f"{said}max abs diff {worst:.2g}", bindings)
 
 
 def verify_site(

@@ -95,7 +95,7 @@ def display_formula(formula: Formula, katex: str, verdict: Verdict | None, links
         meta.append(f'<span class="sl-number">({formula.number})</span>')
     if formula.exempt is not None and formula.id is None:
         meta.append(f'<span class="sl-status sl-exempt">exempt: {esc(formula.exempt)}</span>')
-    elif formula.id is not None or formula.imported or (verdict is not None and verdict.status.failed):
+    elif formula.id is not None or formula.same or formula.imported or (verdict is not None and verdict.status.failed):
         meta.append(status_mark(verdict, verify=verify))
     if verdict is not None:
         seen: set[str] = set()
@@ -111,7 +111,7 @@ def display_formula(formula: Formula, katex: str, verdict: Verdict | None, links
 
 def inline_formula(formula: Formula, katex: str, verdict: Verdict | None, *, verify: bool) -> str:
     """Inline math; a linked, imported or failing one carries its verdict mark and anchor."""
-    needs_mark = formula.id is not None or formula.imported or (verdict is not None and verdict.status.failed)
+    needs_mark = formula.id is not None or formula.same or formula.imported or (verdict is not None and verdict.status.failed)
     if not needs_mark:
         return katex
     anchor = f' id="eq-{esc(formula.id)}"' if formula.id else ""
