@@ -309,7 +309,16 @@ def verify_site(
         index.problems.append(exc)
     report = check_all(index, bindings, seed=seed, report_unused=not paths)
     report.statuses = [s for s in report.statuses if s.status != Status.PROSE]
+    report.problems = [_relative(p, config.root) for p in report.problems]
     return report
+
+
+def _relative(problem: StudylogError, root: Path) -> StudylogError:
+    """A problem located in a project file names it relative to the project root, as logs are named."""
+    if problem.path and Path(problem.path).is_absolute() and Path(problem.path).is_relative_to(root):
+        rel = Path(problem.path).relative_to(root).as_posix()
+        return type(problem)(problem.message, path=rel, line=problem.line, formula_id=problem.formula_id)
+    return problem
 
 
 def verify_paths(paths: list[Path], config: ProjectConfig, *, seed: int = 0) -> Report:
