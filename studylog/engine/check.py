@@ -19,7 +19,8 @@ import numpy as np
 
 from studylog.engine import power
 from studylog.engine.binding import Binding, Const, In, Out
-from studylog.engine.constructs import DIM, NormSite, full_range
+from studylog.engine.binders import DIM, full_range
+from studylog.engine.constructs import NormSite
 from studylog.engine.latex import normalize, split_lines, split_relation, tokenize
 from studylog.engine.nodes import NORM, RANGE, TOL, Node
 from studylog.engine.parse import Parser

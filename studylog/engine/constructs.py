@@ -1,10 +1,8 @@
 r"""The constructs beyond arithmetic, with the semantics a mathematician expects.
 
-* Binders: ``\sum``, ``\prod``, ``\max_j``, ``\min_j``, ``\arg\max_j``, ``\arg\min_j`` bind their index
-  (declared an `~studylog.engine.binding.Index`) and evaluate their body once per index value. The
-  subscript is ``_{j}`` (all of j's values), ``_{i,j}``, ``_{j=1}^{m}``, ``_{j \neq i}`` or
-  ``_{1 \le j \le m}``. A body that does not depend on the bound index is an error (``\sum_j x_i``). An
-  ``\arg\max`` is a value of its index (counted as the index is declared: from 1 unless 0-based).
+* Binders (``\sum``, ``\prod``, ``\max_j``, ``\arg\max_j``, …): see `studylog.engine.binders`.
+* Elementary functions ``\exp \log \ln \sin \cos \tanh`` (``\log x`` without brackets takes the next
+  factor; ``\log_2 x``), ``\sqrt`` and ``\sqrt[n]``, ``\max(a, b)``/``\min\{a, b\}`` elementwise.
 * Norms ``\|x\|`` follow the operand's declared kind: on a vector or an `Array` ``\|x\|_2`` (and ``_F``)
   is the Euclidean norm of all entries, ``_1`` and ``_\infty`` the sum and the largest of the absolute
   values; on a `Matrix` ``\|W\|_2`` is the spectral norm, ``\|W\|_F`` Frobenius, ``_1``/``_\infty`` the
@@ -22,24 +20,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from studylog.engine.nodes import MASKED, NORM, RANGE, Env, Node, node
-from studylog.engine.symbols import ARRAY, INDEX, MATRIX, SCALAR, SymbolInfo
-from studylog.engine.values import EvalError, Indexed, emap, lift, reduce
+from studylog.engine import binders
+from studylog.engine.binders import condition
+from studylog.engine.nodes import NORM, Env, Node, node
+from studylog.engine.symbols import ARRAY, MATRIX, SCALAR
+from studylog.engine.values import EvalError, Indexed, emap, lift
 from studylog.errors import LatexError, UnknownSymbolError
 
 if TYPE_CHECKING:
     from studylog.engine.parse import Parser
 
-DIM = "dim"
-_REDUCE = {r"\sum": "sum", r"\prod": "prod", r"\max": "max", r"\min": "min", r"\argmax": "argmax", r"\argmin": "argmin"}
-_NEUTRAL = {"sum": 0.0, "prod": 1.0, "max": -np.inf, "min": np.inf, "argmax": -np.inf, "argmin": np.inf}
-_WHAT = {"sum": "summand of", "prod": "factor of", "max": "expression under", "min": "expression under",
-         "argmax": "expression under", "argmin": "expression under"}  # fmt: skip
 _INDICATORS = {r"\mathbb{1}", r"\mathbb{I}"}
-STARTS = set(_REDUCE) | {r"\lVert", r"\lfloor", r"\lceil", r"\begin{cases}"} | _INDICATORS
-RELOPS = {"=": np.equal, r"\neq": np.not_equal, "<": np.less, ">": np.greater, r"\leq": np.less_equal,
-          r"\geq": np.greater_equal}  # fmt: skip
-_CONNECTIVES = {",": np.logical_and, r"\wedge": np.logical_and, r"\vee": np.logical_or}
+STARTS = set(binders.STARTS) | {r"\lVert", r"\lfloor", r"\lceil", r"\begin{cases}"} | _INDICATORS
 _OTHERWISE = {"otherwise", "else", "o.w.", "ow"}
 _CONDITION_WORDS = {"if", "for", "when", "where"}
 _GREEK = (
@@ -54,185 +46,7 @@ _SYMBOLISH = {f"\\{g}" for g in _GREEK} | {
 _ELISIONS = {r"\dots", r"\cdots", r"\ldots", r"\vdots", r"\ddots", r"\dotsb", r"\dotsc"}
 
 
-# ------------------------------------------------------------------------------------------ ranges
-
-
-def full_range(letter: str, info: SymbolInfo, uses: frozenset[tuple[str, str, int, int]], env: Env) -> np.ndarray:
-    """All the values of an index: its declared size, or the length of an axis it directly subscripts."""
-    size = info.index_size
-    if isinstance(size, str):
-        if (DIM, size) not in env:
-            raise EvalError(f"index {letter}: dimension {size!r} is not declared in dims=")
-        size = int(env[(DIM, size)])
-    if size is None:
-        lengths = {np.shape(env[key])[axis] for (name, key, axis, _) in uses
-                   if name == letter and key in env and axis < np.ndim(env[key])}  # fmt: skip
-        if not lengths:
-            raise EvalError(f"cannot tell how many values {letter} takes: declare Index(size=…) or subscript an array with it")
-        if len(lengths) > 1:
-            raise EvalError(f"index {letter} subscripts axes of different lengths {sorted(lengths)}")
-        size = lengths.pop()
-    return np.arange(info.index_start, info.index_start + int(size))
-
-
-def _integer(value: Any, what: str) -> int:
-    v = np.asarray(value, dtype=float)
-    if v.ndim != 0 or v != np.round(v):
-        raise EvalError(f"{what} must be an integer, not {v if v.ndim else float(v):g}")
-    return int(v)
-
-
-# ------------------------------------------------------------------------------------------ binders
-
-
-def _binder_spec(p: Parser, tok: str) -> tuple[list[str], Node | None, list[Node]]:
-    """Read ``_{…}`` of a binder: the bound letters, a lower bound (with ``=``), and range conditions."""
-    if p.peek() != "_":
-        raise LatexError(f"{tok} needs an index: {tok}_{{i}} or {tok}_{{i=1}}^{{n}}")
-    p.take("_")
-    p.take("{")
-    depth, close = 0, None
-    for j in range(p.i, p.limit):
-        t = p.toks[j].text
-        depth += 1 if t in ("{", "(", "[") else -1 if t in ("}", ")", "]") else 0
-        if depth < 0:
-            close = j
-            break
-    if close is None:
-        raise LatexError(f"unclosed subscript of {tok}")
-    spec = [t.text for t in p.toks[p.i : close]]
-    rel = [k for k, t in enumerate(spec) if t in RELOPS or t == r"\in"]
-    if any(spec[k] == r"\in" for k in rel):
-        raise LatexError(f"{tok}_{{… \\in …}} (a set of values) is not supported: write {tok}_{{i=1}}^{{n}} or exempt the formula")
-    start = p.i
-    lower: Node | None = None
-    conditions: list[Node] = []
-    if not rel:
-        letters = [t for k, t in enumerate(spec) if k % 2 == 0]
-        if any(spec[k] != "," for k in range(1, len(spec), 2)) or not letters:
-            raise LatexError(f"cannot read the index of {tok}_{{{''.join(spec)}}}")
-    elif len(rel) == 1 and spec[rel[0]] == "=":
-        head = spec[: rel[0]]
-        letters = [t for k, t in enumerate(head) if k % 2 == 0]
-        if any(head[k] != "," for k in range(1, len(head), 2)) or not letters:
-            raise LatexError(f"cannot read the index of {tok}_{{{''.join(spec)}}}")
-        lower = p.sub_parse(start + rel[0] + 1, close)
-    elif len(rel) == 1 and rel[0] == 1:
-        letters = [spec[0]]
-        conditions.append(p.sub_parse(start, close, lambda: condition(p, bound=letters)))
-    elif len(rel) == 2 and rel[1] == rel[0] + 2:
-        letters = [spec[rel[0] + 1]]
-        conditions.append(p.sub_parse(start, close, lambda: condition(p, bound=letters)))
-    else:
-        raise LatexError(f"cannot read the range of {tok}_{{{''.join(spec)}}}")
-    p.i = close + 1
-    return letters, lower, conditions
-
-
-def binder(p: Parser, tok: str) -> Node:
-    how = _REDUCE[tok]
-    p.take()
-    letters, lower, conditions = _binder_spec(p, tok)
-    upper: Node | None = None
-    if lower is not None:
-        if p.peek() != "^":
-            raise LatexError(f"{tok}_{{{letters[0]}=…}} needs an upper bound: {tok}_{{{letters[0]}=1}}^{{n}}")
-        p.take("^")
-        upper = p.group()
-    elif p.peek() == "^":
-        raise LatexError(f"{tok} with an upper bound needs a lower one: {tok}_{{{letters[0]}=1}}^{{n}}")
-    for letter in letters:
-        if letter in p.bound:
-            raise LatexError(f"index {letter} is bound twice ({tok}_{letter} inside another binder of {letter})")
-        if letter not in p.indices:
-            declared = any(s.key == letter for s in p.table)
-            raise UnknownSymbolError(f"{tok}_{letter} binds {letter}, which the binding declares as a symbol, not an Index"
-                                     if declared else f"undeclared index '{letter}' of {tok}_{letter}: declare r\"{letter}\": Index()")  # fmt: skip
-    if how in ("argmax", "argmin") and len(letters) > 1:
-        raise LatexError(f"{tok} over several indices is ambiguous: bind one index")
-    p.bound.extend(letters)
-    try:
-        body = p.term()
-    finally:
-        del p.bound[-len(letters) :]
-    for letter in letters:
-        if letter not in body.free:
-            uses = f" (it uses {', '.join(sorted(body.free))})" if body.free else ""
-            raise LatexError(f"the {_WHAT[how]} {tok}_{letter} does not depend on {letter}{uses}")
-    infos = [p.indices[x] for x in letters]
-    fb = body.fn
-    fl = lower.fn if lower is not None else None
-    fu = upper.fn if upper is not None else None
-    fcs = [c.fn for c in conditions]
-    uses = body.uses
-    neutral = _NEUTRAL[how]
-
-    def evaluate(e: Env) -> Any:
-        env = dict(e)
-        masks = []
-        for letter, info in zip(letters, infos, strict=True):
-            if fl is not None and fu is not None:
-                lo, hi = fl(e), fu(e)
-                if isinstance(lo, Indexed) or isinstance(hi, Indexed):
-                    values = full_range(letter, info, uses, e)
-                    at = Indexed(values.astype(float), (letter,))
-                    masks.append(lift(lambda v, a, b: (v >= a) & (v <= b), at, lo, hi))
-                else:
-                    values = np.arange(_integer(lo, f"the lower bound of {tok}"), _integer(hi, f"the upper bound of {tok}") + 1)
-            else:
-                values = full_range(letter, info, uses, e)
-            env[(RANGE, letter)] = values
-        masks.extend(fc(env) for fc in fcs)
-        if masks:
-            env[MASKED] = True
-        with np.errstate(invalid="ignore"):
-            value = fb(env)
-            for m in masks:
-                value = lift(lambda v, keep: np.where(keep, v, neutral), value, m)
-        for letter in reversed(letters):
-            values = env[(RANGE, letter)]
-            if len(values) == 0 and how in ("max", "min", "argmax", "argmin"):
-                raise EvalError(f"{tok}_{letter} over an empty range")
-            value = reduce(value, letter, how, positions=values)
-        return value
-
-    children = [body] + [n for n in (lower, upper) if n is not None] + conditions
-    free = (body.free - set(letters)) | frozenset().union(*(c.free for c in children[1:]))
-    kind = SCALAR if body.kind == SCALAR else ARRAY
-    return node(kind, evaluate, f"{how}_{','.join(letters)}({body.text})", *children, free=free)
-
-
 # ------------------------------------------------------------------------------------------ conditions
-
-
-def _comparison(p: Parser) -> Node:
-    left = p.expr()
-    out: Node | None = None
-    while p.peek() in RELOPS:
-        op = p.take()
-        right = p.expr()
-        fa, fb, cmp = left.fn, right.fn, RELOPS[op]
-        pair = node(SCALAR, lambda e, fa=fa, fb=fb, cmp=cmp: lift(cmp, fa(e), fb(e)), f"{left.text} {op} {right.text}", left, right)
-        if out is None:
-            out = pair
-        else:
-            fo, fp = out.fn, pair.fn
-            out = node(SCALAR, lambda e, fo=fo, fp=fp: lift(np.logical_and, fo(e), fp(e)), f"{out.text}, {pair.text}", out, pair)
-        left = right
-    if out is None:
-        raise LatexError(f"expected a comparison (=, \\neq, <, >, \\leq, \\geq) {p.where()}")
-    return out
-
-
-def condition(p: Parser, bound: list[str] | None = None) -> Node:
-    """Comparisons joined by ``,`` / ``\\wedge`` (and) or ``\\vee`` (or); a boolean value."""
-    out = _comparison(p)
-    while p.peek() in _CONNECTIVES:
-        op = p.take()
-        nxt = _comparison(p)
-        fo, fn, join = out.fn, nxt.fn, _CONNECTIVES[op]
-        out = node(SCALAR, lambda e, fo=fo, fn=fn, join=join: lift(join, fo(e), fn(e)), f"{out.text} {op} {nxt.text}", out, nxt)
-    return out
 
 
 def indicator(p: Parser) -> Node:
@@ -415,13 +229,103 @@ def norm(p: Parser) -> Node:
     return node(SCALAR if inner.kind in (MATRIX, SCALAR, ARRAY) else ARRAY, evaluate, f"‖{w}‖_{sub or ''}", inner)
 
 
+# ------------------------------------------------------------------------------------------ functions
+
+FUNCTIONS: dict[str, Any] = {
+    r"\exp": np.exp, r"\log": np.log, r"\ln": np.log, r"\sin": np.sin, r"\cos": np.cos, r"\tanh": np.tanh,
+}  # fmt: skip
+
+
+def function(p: Parser, tok: str) -> Node:
+    """``\\exp(x)``, ``\\log x`` (without brackets the argument is the next factor), ``\\log_2 x``."""
+    p.take()
+    fn = FUNCTIONS[tok]
+    base: Node | None = None
+    if tok == r"\log" and p.peek() == "_":
+        p.take()
+        base = p.group()
+    if p.peek() in ("(", "{", r"\{"):
+        arg = p.call_args(tok)
+        if len(arg) != 1:
+            raise LatexError(f"{tok} takes one argument")
+        inner = arg[0]
+    else:
+        inner = p.factor()
+    if inner.kind == MATRIX:
+        raise LatexError(f"{tok} of a matrix is ambiguous")
+    f = inner.fn
+    if base is None:
+        return node(inner.kind, lambda e: emap(fn, f(e)), f"{tok[1:]}({inner.text})", inner)
+    fb = base.fn
+    return node(inner.kind, lambda e: lift(lambda x, b: np.log(x) / np.log(b), f(e), fb(e)), f"log_{base.text}({inner.text})",
+                inner, base)  # fmt: skip
+
+def elementwise_extremum(p: Parser, tok: str) -> Node:
+    p.take()
+    args = p.call_args(tok)
+    if len(args) < 2:
+        raise LatexError(f"{tok} needs at least two arguments, e.g. {tok}(a, b), or an index: {tok}_j z_j")
+    fn2 = np.maximum if tok == r"\max" else np.minimum
+    fs = [a.fn for a in args]
+
+    def reduce_(e: Env) -> Any:
+        out = fs[0](e)
+        for g in fs[1:]:
+            out = lift(fn2, out, g(e))
+        return out
+
+    kind = ARRAY if any(a.kind == ARRAY for a in args) else SCALAR
+    return node(kind, reduce_, f"{tok[1:]}({', '.join(a.text for a in args)})", *args)
+
+def sqrt(p: Parser) -> Node:
+    p.take(r"\sqrt")
+    index: Node | None = None
+    if p.peek() == "[":
+        p.take()
+        index = p.expr()
+        p.take("]")
+    arg = p.group()
+    if arg.kind == MATRIX:
+        raise LatexError("square root of a matrix is ambiguous")
+    f = arg.fn
+    if index is None:
+        return node(arg.kind, lambda e: emap(np.sqrt, f(e)), f"sqrt({arg.text})", arg)
+    fi = index.fn
+    return node(arg.kind, lambda e: lift(lambda x, n: np.power(x, 1.0 / n), f(e), fi(e)), f"root[{index.text}]({arg.text})",
+                arg, index)  # fmt: skip
+
+
+def describe_symbol(p: Parser) -> str:
+    """The symbol at the cursor with its sub/superscripts, as the author wrote it (for errors)."""
+    j = p.i
+    parts = [p.toks[j].text]
+    j += 1
+    while j < p.limit and p.toks[j].text in ("_", "'"):
+        if p.toks[j].text == "'":
+            parts.append("'")
+            j += 1
+            continue
+        parts.append(p.toks[j].text)
+        j += 1
+        if j < p.limit and p.toks[j].text == "{":
+            depth = 0
+            while j < p.limit:
+                parts.append(p.toks[j].text)
+                depth += {"{": 1, "}": -1}.get(p.toks[j].text, 0)
+                j += 1
+                if depth == 0:
+                    break
+    return "".join(p if not (p.startswith("\\") and i + 1 < len(parts) and parts[i + 1][:1].isalpha()) else p + " "
+                   for i, p in enumerate(parts))  # fmt: skip
+
+
 # ------------------------------------------------------------------------------------------ dispatch
 
 
 def parse(p: Parser, tok: str) -> Node:
     """Parse the construct starting with ``tok`` (one of `STARTS`)."""
-    if tok in _REDUCE:
-        return binder(p, tok)
+    if tok in binders.STARTS:
+        return binders.binder(p, tok)
     if tok == r"\lVert":
         return norm(p)
     if tok in (r"\lfloor", r"\lceil"):
@@ -441,10 +345,8 @@ def unknown(p: Parser, tok: str) -> Node:
     if tok.startswith("\\") and tok[1:2].isalpha() and not symbolish:
         raise LatexError(f"{tok} is not supported: exempt the formula or declare an Op")
     if symbolish:
-        from studylog.engine.parse import unknown_symbol
-
-        raise unknown_symbol(p)
+        raise UnknownSymbolError(f"undeclared symbol '{describe_symbol(p)}'")
     raise LatexError(f"unexpected {tok!r} {p.where()}")
 
 
-__all__ = ["DIM", "INDEX", "RELOPS", "STARTS", "NormSite", "condition", "full_range", "parse", "unknown"]
+__all__ = ["FUNCTIONS", "STARTS", "NormSite", "condition", "describe_symbol", "function", "parse", "sqrt", "unknown"]

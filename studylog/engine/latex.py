@@ -15,78 +15,17 @@ import re
 from dataclasses import dataclass
 
 from studylog.errors import LatexError
-
-#: the deepest nesting of groups a formula may have (the parser is recursive; Python's stack is not infinite)
-MAX_DEPTH = 50
-
-#: commands whose braced argument is plain text and forms one opaque token (``\mathrm{softmax}``)
-_OPAQUE = (
-    "operatorname*", "operatorname", "mathrm", "textrm", "textup", "textnormal", "text", "mbox", "mathbb",
-    "mathit", "mathcal", "mathsf", "mathtt", "textit", "mathfrak", "mathscr", "textsf", "texttt",
-)  # fmt: skip
-#: text-mode commands: an annotation when they end a line
-_TEXT_MODE = {"text", "textrm", "textup", "textnormal", "mbox", "textit", "textsf", "texttt"}
-#: upright-name commands that render the same name alike
-_UPRIGHT = {"operatorname*", "operatorname", "mathrm", "textrm", "textup", "textnormal", "text", "mbox"}
-#: named functions: \operatorname{exp} is \exp
-_FUNCTIONS = {
-    "exp", "log", "ln", "max", "min", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arctan", "det", "lim",
-    "sup", "inf", "arg", "sgn",
-}  # fmt: skip
-_ARG_OPS = {"argmax": r"\argmax", "argmin": r"\argmin"}
-#: font commands that only make a symbol bold: \mathbf{\theta} is \theta
-_BOLD = {r"\mathbf", r"\boldsymbol", r"\bm", r"\pmb", r"\mathbfit"}
-#: tokens that only change spacing or delimiter size
-_DROP = {
-    r"\left", r"\right", r"\big", r"\Big", r"\bigg", r"\Bigg", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr",
-    r"\biggl", r"\biggr", r"\Biggl", r"\Biggr", r"\bigm", r"\Bigm", r"\displaystyle", r"\textstyle",
-    r"\scriptstyle", r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad", r"\qquad", "~", r"\nonumber", r"\notag",
-    r"\limits", r"\nolimits", r"\thinspace", r"\medspace", r"\thickspace", r"\enspace",
-}  # fmt: skip
-#: commands dropped together with their braced argument
-_DROP_WITH_ARG = {r"\tag", r"\tag*", r"\label"}
-#: commands that can hide or disguise meaning: refused in a checked formula
-REFUSED = {
-    r"\phantom", r"\hphantom", r"\vphantom", r"\smash", r"\color", r"\textcolor", r"\colorbox", r"\fcolorbox",
-    r"\newcommand", r"\renewcommand", r"\providecommand", r"\def", r"\gdef", r"\edef", r"\xdef", r"\let",
-    r"\futurelet", r"\global", r"\raisebox", r"\llap", r"\rlap", r"\clap", r"\mathllap", r"\mathrlap",
-    r"\mathclap", r"\kern", r"\mkern", r"\mskip", r"\hskip", r"\hspace", r"\htmlClass", r"\htmlStyle",
-    r"\htmlData", r"\htmlId", r"\href", r"\url", r"\includegraphics", r"\char", r"\cancel", r"\bcancel",
-    r"\xcancel", r"\sout", r"\mathchoice", r"\relax", r"\hbox", r"\vbox",
-}  # fmt: skip
-_ALIASES = {
-    r"\dfrac": r"\frac", r"\tfrac": r"\frac", r"\cfrac": r"\frac", r"\gets": r"\leftarrow",
-    r"\coloneqq": ":=", r"\lbrace": r"\{", r"\rbrace": r"\}", r"\vert": "|", r"\lvert": "|", r"\rvert": "|",
-    r"\|": r"\lVert", r"\Vert": r"\lVert", r"\rVert": r"\lVert", r"\lVert": r"\lVert", r"\ast": "*",
-    r"\intercal": r"\top", r"\le": r"\leq", r"\ge": r"\geq", r"\leqslant": r"\leq", r"\geqslant": r"\geq",
-    r"\lbrack": "[", r"\rbrack": "]", r"\ne": r"\neq", r"\land": r"\wedge", r"\lor": r"\vee",
-}  # fmt: skip
-#: Unicode characters that render as these commands
-_UNICODE = {
-    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\epsilon", "ϵ": r"\epsilon",
-    "ζ": r"\zeta", "η": r"\eta", "θ": r"\theta", "ι": r"\iota", "κ": r"\kappa", "λ": r"\lambda", "μ": r"\mu",
-    "ν": r"\nu", "ξ": r"\xi", "π": r"\pi", "ρ": r"\rho", "σ": r"\sigma", "τ": r"\tau", "φ": r"\phi",
-    "χ": r"\chi", "ψ": r"\psi", "ω": r"\omega", "Γ": r"\Gamma", "Δ": r"\Delta", "Θ": r"\Theta",
-    "Λ": r"\Lambda", "Σ": r"\Sigma", "Φ": r"\Phi", "Ψ": r"\Psi", "Ω": r"\Omega", "∇": r"\nabla",
-    "−": "-", "·": r"\cdot", "×": r"\times", "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "←": r"\leftarrow",
-    "∞": r"\infty", "∑": r"\sum", "∏": r"\prod", "∫": r"\int", "⊙": r"\odot", "√": r"\sqrt",
-}  # fmt: skip
-#: commands taking one argument that is braced when given as a single token
-_ONE_ARG = {
-    "_", "^", r"\hat", r"\widehat", r"\tilde", r"\widetilde", r"\bar", r"\overline", r"\vec", r"\dot",
-    r"\ddot", r"\sqrt", r"\check", r"\breve", r"\acute", r"\grave",
-}  # fmt: skip
-RELATIONS = (r"\leftarrow", ":=", "=", r"\approx")
-TRANSPOSE = "^T"
-_OPEN = {"{", "(", "[", r"\{", r"\lfloor", r"\lceil"}
-_CLOSE = {"}", ")", "]", r"\}", r"\rfloor", r"\rceil"}
+from studylog.engine.notation import (  # noqa: F401 - MAX_DEPTH, REFUSED, RELATIONS, TRANSPOSE: this module's surface too
+    ALIASES, ARG_OPS, BOLD, CLOSE, DROP, DROP_WITH_ARG, FUNCTIONS, MAX_DEPTH, ONE_ARG, OPAQUE, OPEN, REFUSED, RELATIONS,
+    TEXT_MODE, TRANSPOSE, UNICODE, UPRIGHT,
+)
 
 _TOKEN_RE = re.compile(
     r"""
       (?P<comment>(?<!\\)%[^\n]*)                                   # % comment to the end of the line
     | \\(?P<env>begin|end)\s*\{(?P<envname>[A-Za-z]+\*?)\}(?:(?:(?<=\{array\})|(?<=\{alignat\}))\s*\{[^{}]*\})?  # \begin{array}{ll}
     | \\(?P<opaque>(?:"""
-    + "|".join(re.escape(o) for o in _OPAQUE)
+    + "|".join(re.escape(o) for o in OPAQUE)
     + r"""))\s*\{(?P<content>(?:[^{}\\]|\\[,;:!\ ])*)\}              # \mathrm{softmax}, \text{arg\,max}
     | (?P<word>\\[A-Za-z]+\*?)                                       # \beta
     | (?P<sym>\\[^A-Za-z])                                           # \, \{ \|
@@ -122,14 +61,14 @@ def tokenize(latex: str) -> list[Token]:
             command = m.group("opaque")
             content = re.sub(r"\s+|\\[,;:!\ ]", "", m.group("content"))
             text = f"\\{command}{{{content}}}"
-            if command in _UPRIGHT:
-                text = rf"\{content}" if content in _FUNCTIONS else _ARG_OPS.get(content, rf"\mathrm{{{content}}}")
-            tokens.append(Token(text, m.start(), annotation=command in _TEXT_MODE))
+            if command in UPRIGHT:
+                text = rf"\{content}" if content in FUNCTIONS else ARG_OPS.get(content, rf"\mathrm{{{content}}}")
+            tokens.append(Token(text, m.start(), annotation=command in TEXT_MODE))
         else:
             text = m.group(0)
             if text == "\\" and m.end() == len(latex):
                 raise LatexError("formula ends with a lone backslash")
-            tokens.append(Token(_UNICODE.get(text, text), m.start()))
+            tokens.append(Token(UNICODE.get(text, text), m.start()))
     return tokens
 
 
@@ -137,10 +76,10 @@ def nesting_depth(tokens: list[Token]) -> int:
     """How deeply the groups (braces, brackets, parentheses, environments) of a formula nest."""
     depth = deepest = 0
     for tok in tokens:
-        if tok.text in _OPEN or tok.text.startswith(r"\begin{"):
+        if tok.text in OPEN or tok.text.startswith(r"\begin{"):
             depth += 1
             deepest = max(deepest, depth)
-        elif tok.text in _CLOSE or tok.text.startswith(r"\end{"):
+        elif tok.text in CLOSE or tok.text.startswith(r"\end{"):
             depth -= 1
     return deepest
 
@@ -171,7 +110,7 @@ def _skip_group(tokens: list[Token], i: int) -> int:
 
 def _transpose_width(tokens: list[Token], i: int) -> int:
     """How many tokens after the ``^`` at ``i`` spell a transpose (0: not a transpose)."""
-    rest = [_ALIASES.get(t.text, t.text) for t in tokens[i + 1 : i + 4]]
+    rest = [ALIASES.get(t.text, t.text) for t in tokens[i + 1 : i + 4]]
     for pattern in ([r"\top"], ["{", r"\top", "}"], ["{", r"\mathsf{T}", "}"], [r"\mathsf{T}"], ["T"], ["{", "T", "}"]):
         if rest[: len(pattern)] == pattern:
             return len(pattern)
@@ -183,16 +122,16 @@ def _normalize(tokens: list[Token]) -> list[Token]:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        text = _ALIASES.get(tok.text, tok.text)
+        text = ALIASES.get(tok.text, tok.text)
         if text in REFUSED:
             raise LatexError(f"{text} can hide or disguise part of a formula: it is not allowed in a checked formula")
-        if text in _DROP:
+        if text in DROP:
             # "\left." and "\right." are invisible delimiters: drop the dot too
             if tok.text in (r"\left", r"\right") and i + 1 < len(tokens) and tokens[i + 1].text == ".":
                 i += 1
             i += 1
             continue
-        if text in _DROP_WITH_ARG:
+        if text in DROP_WITH_ARG:
             i = _skip_group(tokens, i + 1)
             continue
         if text == ":" and i + 1 < len(tokens) and tokens[i + 1].text == "=":
@@ -207,7 +146,7 @@ def _normalize(tokens: list[Token]) -> list[Token]:
             out.append(Token(r"\neq", tok.pos))
             i += 2
             continue
-        if text in _BOLD:
+        if text in BOLD:
             end = _skip_group(tokens, i + 1)
             inner = tokens[i + 1 : end]
             if inner and inner[0].text == "{":
@@ -235,7 +174,7 @@ def _normalize(tokens: list[Token]) -> list[Token]:
                 continue
         out.append(Token(text, tok.pos, tok.annotation))
         i += 1
-        n_args = 2 if text == r"\frac" else 1 if text in _ONE_ARG else 0
+        n_args = 2 if text == r"\frac" else 1 if text in ONE_ARG else 0
         if text == r"\sqrt" and i < len(tokens) and tokens[i].text == "[":
             # optional root index: keep [ ... ] as is, then the radicand
             close = next((j for j in range(i, len(tokens)) if tokens[j].text == "]"), None)
@@ -244,7 +183,7 @@ def _normalize(tokens: list[Token]) -> list[Token]:
             out.extend(_normalize(tokens[i : close + 1]))
             i = close + 1
         for _ in range(n_args):
-            while i < len(tokens) and _ALIASES.get(tokens[i].text, tokens[i].text) in _DROP:
+            while i < len(tokens) and ALIASES.get(tokens[i].text, tokens[i].text) in DROP:
                 i += 1
             end = _skip_group(tokens, i)
             if tokens[i].text == "{":
@@ -287,12 +226,12 @@ def _strip_trailing(toks: list[Token]) -> list[Token]:
     toks = list(toks)
     while toks:
         last = toks[-1]
-        text = _ALIASES.get(last.text, last.text)
-        if text in _PUNCT or (text in _DROP and text not in (r"\left", r"\right")):
+        text = ALIASES.get(last.text, last.text)
+        if text in _PUNCT or (text in DROP and text not in (r"\left", r"\right")):
             toks.pop()
         elif last.annotation and (
             not _IDENT.fullmatch(last.text[last.text.find("{") + 1 : -1])
-            or (len(toks) > 1 and (_ALIASES.get(toks[-2].text, toks[-2].text) in _DROP or toks[-2].text in _PUNCT))
+            or (len(toks) > 1 and (ALIASES.get(toks[-2].text, toks[-2].text) in DROP or toks[-2].text in _PUNCT))
         ):
             toks.pop()
         else:
@@ -367,9 +306,9 @@ def _relation_positions(texts: list[str]) -> list[int]:
     depth = 0
     found: list[int] = []
     for i, text in enumerate(texts):
-        if text in _OPEN or text.startswith(r"\begin{"):
+        if text in OPEN or text.startswith(r"\begin{"):
             depth += 1
-        elif text in _CLOSE or text.startswith(r"\end{"):
+        elif text in CLOSE or text.startswith(r"\end{"):
             depth -= 1
         elif depth == 0 and text in RELATIONS:
             found.append(i)
@@ -403,5 +342,5 @@ def has_relation(latex: str) -> bool:
         toks = tokenize(latex)
     except LatexError:
         return False
-    texts = [":=" if t.text == ":" and n.text == "=" else _ALIASES.get(t.text, t.text) for t, n in zip(toks, toks[1:] + [Token("", 0)])]
+    texts = [":=" if t.text == ":" and n.text == "=" else ALIASES.get(t.text, t.text) for t, n in zip(toks, toks[1:] + [Token("", 0)], strict=True)]
     return bool(_relation_positions(texts))

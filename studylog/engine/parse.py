@@ -24,16 +24,13 @@ from studylog.engine.latex import TRANSPOSE, Token
 from studylog.engine.nodes import MASKED, RANGE, VAR, Env, Node, node, product_kind
 from studylog.engine.symbols import ARRAY, INDEX, MATRIX, OP, SCALAR, Match, SymbolInfo, match_at
 from studylog.engine.values import EvalError, Indexed, emap, gather, lift, per_element
-from studylog.errors import LatexError, UnknownSymbolError
+from studylog.errors import LatexError
 
 __all__ = ["ARRAY", "MATRIX", "SCALAR", "Env", "Node", "Parser", "SymbolInfo"]
 
 #: how deep the parser may recurse (each level is a handful of Python frames)
 MAX_NESTING = 60
 _ATOM_START = {"(", "[", r"\{", "{", r"\frac", r"\sqrt", "|", r"\lVert", r"\infty"} | set(constructs.STARTS) | set(integrals.STARTS)
-_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
-    r"\exp": np.exp, r"\log": np.log, r"\ln": np.log, r"\sin": np.sin, r"\cos": np.cos, r"\tanh": np.tanh,
-}  # fmt: skip
 #: tokens that end an operand: they never start a juxtaposed factor
 _NOT_ATOM = {
     ")", "]", "}", r"\}", ",", "&", "\\\\", "=", "<", ">", r"\leq", r"\geq", r"\neq", r"\approx", r"\leftarrow", ":=",
@@ -51,7 +48,7 @@ class Parser:
     def __init__(self, tokens: list[Token], table: list[SymbolInfo], source: str) -> None:
         self.toks = tokens
         self.table = table  # literal keys, then templates, longest first
-        self.indices = {s.key: s for s in table if s.kind == INDEX}
+        self.indices = {s.canon[0]: s for s in table if s.kind == INDEX}
         self.i = 0
         self.limit = len(tokens)
         self.source = source
@@ -210,7 +207,7 @@ class Parser:
                 if base.kind != MATRIX:
                     raise LatexError(f"transpose of {base.text}, which is not declared a matrix")
                 f = base.fn
-                base = node(MATRIX, lambda e: np.swapaxes(f(e), -1, -2), f"{base.text}ᵀ", base)
+                base = node(MATRIX, lambda e, f=f: np.swapaxes(f(e), -1, -2), f"{base.text}ᵀ", base)
             elif tok == "^":
                 self.take()
                 exponent = self.group()
@@ -220,7 +217,7 @@ class Parser:
                     raise LatexError("a matrix exponent is not supported")
                 fb, fe = base.fn, exponent.fn
                 kind = ARRAY if ARRAY in (base.kind, exponent.kind) else SCALAR
-                base = node(kind, lambda e: lift(np.power, fb(e), fe(e)), f"{base.text}^{exponent.text}", base, exponent)
+                base = node(kind, lambda e, fb=fb, fe=fe: lift(np.power, fb(e), fe(e)), f"{base.text}^{exponent.text}", base, exponent)
             elif tok == "_":
                 raise LatexError(f"subscript on {base.text} {self.where()}: declare the subscripted symbol in the table")
             elif tok == "'":
@@ -246,6 +243,8 @@ class Parser:
             name = tok
             return Node(SCALAR, lambda e: e[(VAR, name)], name, free=frozenset({name}))
         m = match_at(self.toks, self.i, self.limit, self.table)
+        if m is None and tok == r"\nabla" and self.peek(1) == "_":
+            m = self.gradient_with_respect_to()
         if m is not None:
             return self.symbol(m)
         if tok[0].isdigit() or (tok == "." and (self.peek(1) or " ")[0].isdigit()):
@@ -262,14 +261,14 @@ class Parser:
             num = self.group()
             return self.divide(num, self.group())
         if tok == r"\sqrt":
-            return self.sqrt()
-        if tok in _FUNCTIONS:
-            return self.function(tok)
+            return constructs.sqrt(self)
+        if tok in constructs.FUNCTIONS:
+            return constructs.function(self, tok)
         if tok == r"\infty":
             self.take()
             return Node(SCALAR, lambda e: np.inf, "∞")
         if tok in (r"\max", r"\min") and self.peek(1) != "_":
-            return self.elementwise_extremum(tok)
+            return constructs.elementwise_extremum(self, tok)
         if tok == "|":
             self.take()
             self.abs_depth += 1
@@ -312,6 +311,35 @@ class Parser:
             d = info.derived
             return Node(d.kind, d.fn, f"[{key}]", d.symbols | {key}, d.free, d.uses)
         return Node(info.kind, lambda e: e[key], key, frozenset({key}))
+
+    def gradient_with_respect_to(self) -> Match | None:
+        r"""``\nabla_\theta J(\theta)`` matches the key ``\nabla J(\theta)`` (or the operator ``\nabla J``):
+        the subscript only names the variable, which must then be the gradient's argument."""
+        texts = [t.text for t in self.toks[: self.limit]]
+        if self.i + 2 >= self.limit or texts[self.i + 2] != "{":
+            return None
+        close = self.i + 2
+        depth = 0
+        for close in range(self.i + 2, self.limit):
+            depth += {"{": 1, "}": -1}.get(texts[close], 0)
+            if depth == 0:
+                break
+        variable = texts[self.i + 3 : close]
+        width = close + 1 - (self.i + 1)  # the tokens "_{…}" that the key does not have
+        view = self.toks[: self.i + 1] + self.toks[close + 1 : self.limit]
+        m = match_at(view, self.i, len(view), self.table)
+        if m is None:
+            return None
+        after = [t.text for t in view[self.i + 1 : m.end]]
+        if m.info.kind == OP and m.end < len(view) and view[m.end].text in ("(", "[", r"\{"):
+            after += [t.text for t in view[m.end : m.end + 64]]
+        n = len(variable)
+        if not any(after[k : k + n] == variable for k in range(len(after))):
+            raise LatexError(f"\\nabla_{{{''.join(variable)}}} differentiates with respect to {''.join(variable)}, "
+                             "which is not the gradient's argument")  # fmt: skip
+        m.end += width
+        m.subscripts = [(a + width, b + width) for a, b in m.subscripts]
+        return m
 
     def index_value(self, letter: str) -> Node:
         def value(e: Env) -> Any:
@@ -372,93 +400,7 @@ class Parser:
         self.take(closer)
         return args
 
-    def function(self, tok: str) -> Node:
-        """``\\exp(x)``, ``\\log x`` (without brackets the argument is the next factor), ``\\log_2 x``."""
-        self.take()
-        fn = _FUNCTIONS[tok]
-        base: Node | None = None
-        if tok == r"\log" and self.peek() == "_":
-            self.take()
-            base = self.group()
-        if self.peek() in ("(", "{", r"\{"):
-            arg = self.call_args(tok)
-            if len(arg) != 1:
-                raise LatexError(f"{tok} takes one argument")
-            inner = arg[0]
-        else:
-            inner = self.factor()
-        if inner.kind == MATRIX:
-            raise LatexError(f"{tok} of a matrix is ambiguous")
-        f = inner.fn
-        if base is None:
-            return node(inner.kind, lambda e: emap(fn, f(e)), f"{tok[1:]}({inner.text})", inner)
-        fb = base.fn
-        return node(inner.kind, lambda e: lift(lambda x, b: np.log(x) / np.log(b), f(e), fb(e)), f"log_{base.text}({inner.text})",
-                    inner, base)  # fmt: skip
-
-    def elementwise_extremum(self, tok: str) -> Node:
-        self.take()
-        args = self.call_args(tok)
-        if len(args) < 2:
-            raise LatexError(f"{tok} needs at least two arguments, e.g. {tok}(a, b), or an index: {tok}_j z_j")
-        fn2 = np.maximum if tok == r"\max" else np.minimum
-        fs = [a.fn for a in args]
-
-        def reduce_(e: Env) -> Any:
-            out = fs[0](e)
-            for g in fs[1:]:
-                out = lift(fn2, out, g(e))
-            return out
-
-        kind = ARRAY if any(a.kind == ARRAY for a in args) else SCALAR
-        return node(kind, reduce_, f"{tok[1:]}({', '.join(a.text for a in args)})", *args)
-
-    def sqrt(self) -> Node:
-        self.take(r"\sqrt")
-        index: Node | None = None
-        if self.peek() == "[":
-            self.take()
-            index = self.expr()
-            self.take("]")
-        arg = self.group()
-        if arg.kind == MATRIX:
-            raise LatexError("square root of a matrix is ambiguous")
-        f = arg.fn
-        if index is None:
-            return node(arg.kind, lambda e: emap(np.sqrt, f(e)), f"sqrt({arg.text})", arg)
-        fi = index.fn
-        return node(arg.kind, lambda e: lift(lambda x, n: np.power(x, 1.0 / n), f(e), fi(e)), f"root[{index.text}]({arg.text})",
-                    arg, index)  # fmt: skip
-
-    def describe_symbol(self) -> str:
-        """The symbol at the cursor with its sub/superscripts, as the author wrote it (for errors)."""
-        j = self.i
-        parts = [self.toks[j].text]
-        j += 1
-        while j < self.limit and self.toks[j].text in ("_", "'"):
-            if self.toks[j].text == "'":
-                parts.append("'")
-                j += 1
-                continue
-            parts.append(self.toks[j].text)
-            j += 1
-            if j < self.limit and self.toks[j].text == "{":
-                depth = 0
-                while j < self.limit:
-                    parts.append(self.toks[j].text)
-                    depth += {"{": 1, "}": -1}.get(self.toks[j].text, 0)
-                    j += 1
-                    if depth == 0:
-                        break
-        return "".join(p if not (p.startswith("\\") and i + 1 < len(parts) and parts[i + 1][:1].isalpha()) else p + " "
-                       for i, p in enumerate(parts))  # fmt: skip
-
-
 def _matmul(a: Any, b: Any) -> Any:
     if isinstance(a, Indexed) or isinstance(b, Indexed):
         raise EvalError("a matrix product of indexed values is not supported: write the sum over the index")
     return a @ b
-
-
-def unknown_symbol(p: Parser) -> UnknownSymbolError:
-    return UnknownSymbolError(f"undeclared symbol '{p.describe_symbol()}'")
