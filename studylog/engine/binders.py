@@ -119,6 +119,8 @@ def binder(p: Parser, tok: str) -> Node:
         upper = p.group()
     elif p.peek() == "^":
         raise LatexError(f"{tok} with an upper bound needs a lower one: {tok}_{{{letters[0]}=1}}^{{n}}")
+    if len(set(letters)) != len(letters):
+        raise LatexError(f"{tok}_{{{','.join(letters)}}} binds the same index twice")
     for letter in letters:
         if letter in p.bound:
             raise LatexError(f"index {letter} is bound twice ({tok}_{letter} inside another binder of {letter})")
@@ -206,7 +208,7 @@ def _comparison(p: Parser) -> Node:
 def condition(p: Parser, bound: list[str] | None = None) -> Node:
     """Comparisons joined by ``,`` / ``\\wedge`` (and) or ``\\vee`` (or); a boolean value."""
     out = _comparison(p)
-    while p.peek() in _CONNECTIVES:
+    while p.peek() in _CONNECTIVES and not (p.peek() == "," and p.peek(1) in (None, "\\\\", "&", r"\end{cases}")):
         op = p.take()
         nxt = _comparison(p)
         fo, fn, join = out.fn, nxt.fn, _CONNECTIVES[op]

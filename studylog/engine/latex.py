@@ -26,7 +26,7 @@ _TOKEN_RE = re.compile(
     | \\(?P<env>begin|end)\s*\{(?P<envname>[A-Za-z]+\*?)\}(?:(?:(?<=\{array\})|(?<=\{alignat\}))\s*\{[^{}]*\})?  # \begin{array}{ll}
     | \\(?P<opaque>(?:"""
     + "|".join(re.escape(o) for o in OPAQUE)
-    + r"""))\s*\{(?P<content>(?:[^{}\\]|\\[,;:!\ ])*)\}              # \mathrm{softmax}, \text{arg\,max}
+    + r"""))\s*\{(?P<content>(?:[^{}\\]|\\[^A-Za-z])*)\}             # \mathrm{softmax}, \text{arg\,max}, \text{a \& b}
     | (?P<word>\\[A-Za-z]+\*?)                                       # \beta
     | (?P<sym>\\[^A-Za-z])                                           # \, \{ \|
     | (?P<space>\s+)
