@@ -186,6 +186,13 @@ def _normalize(tokens: list[Token]) -> list[Token]:
             while i < len(tokens) and ALIASES.get(tokens[i].text, tokens[i].text) in DROP:
                 i += 1
             end = _skip_group(tokens, i)
+            if i < len(tokens) and tokens[i].text in BOLD:  # \tilde \mathbf{x}: the argument is the bold group
+                end = _skip_group(tokens, i + 1)
+                out.append(Token("{", tokens[i].pos))
+                out.extend(_normalize(tokens[i:end]))
+                out.append(Token("}", tokens[i].pos))
+                i = end
+                continue
             if tokens[i].text == "{":
                 out.append(tokens[i])
                 out.extend(_normalize(tokens[i + 1 : end - 1]))
