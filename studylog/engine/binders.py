@@ -176,8 +176,9 @@ def binder(p: Parser, tok: str) -> Node:
             value = reduce(value, letter, how, positions=values)
         return value
 
-    children = [body] + [n for n in (lower, upper) if n is not None] + conditions
-    free = (body.free - set(letters)) | frozenset().union(*(c.free for c in children[1:]))
+    bounds = [n for n in (lower, upper) if n is not None]
+    children = [body, *bounds, *conditions]
+    free = (frozenset().union(body.free, *(c.free for c in conditions)) - set(letters)) | frozenset().union(*(b.free for b in bounds))
     kind = SCALAR if body.kind == SCALAR else ARRAY
     return node(kind, evaluate, f"{how}_{','.join(letters)}({body.text})", *children, free=free)
 
