@@ -88,7 +88,7 @@ def check_depth(tokens: list[Token]) -> None:
     """Refuse a formula nested deeper than `MAX_DEPTH` with a clear message (never a RecursionError)."""
     deepest = nesting_depth(tokens)
     if deepest > MAX_DEPTH:
-        raise LatexError(f"the formula nests groups {deepest} levels deep; the limit is {MAX_DEPTH}: split it up")
+        raise LatexError(f"the formula nests groups {deepest} levels deep; the limit is {MAX_DEPTH} levels: split it up")
 
 
 def _skip_group(tokens: list[Token], i: int) -> int:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from studylog.engine import constructs, integrals
-from studylog.engine.latex import TRANSPOSE, Token
+from studylog.engine.latex import MAX_DEPTH, TRANSPOSE, Token
 from studylog.engine.nodes import MASKED, RANGE, VAR, Env, Node, node, product_kind
 from studylog.engine.symbols import ARRAY, INDEX, MATRIX, OP, SCALAR, Match, SymbolInfo, match_at
 from studylog.engine.values import EvalError, Indexed, emap, gather, lift, per_element
@@ -28,8 +28,8 @@ from studylog.errors import LatexError
 
 __all__ = ["ARRAY", "MATRIX", "SCALAR", "Env", "Node", "Parser", "SymbolInfo"]
 
-#: how deep the parser may recurse (each level is a handful of Python frames)
-MAX_NESTING = 60
+#: how deeply operations may nest (each level is a handful of Python frames; a group is about one level)
+MAX_NESTING = 2 * MAX_DEPTH
 _ATOM_START = {"(", "[", r"\{", "{", r"\frac", r"\sqrt", "|", r"\lVert", r"\infty"} | set(constructs.STARTS) | set(integrals.STARTS)
 #: tokens that end an operand: they never start a juxtaposed factor
 _NOT_ATOM = {
@@ -101,20 +101,16 @@ class Parser:
     def enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise LatexError(f"the formula nests more than {MAX_NESTING} levels deep: split it up")
+            raise LatexError(f"the formula nests operations more than {MAX_NESTING} levels deep; the limit is {MAX_NESTING}: split it up")
 
     # ------------------------------------------------------------------ grammar
     def expr(self) -> Node:
-        self.enter()
-        try:
-            terms = [(1, self.signed_term())]
-            while self.peek() in ("+", "-", r"\pm", r"\mp"):
-                op = self.take()
-                if op in (r"\pm", r"\mp"):
-                    raise LatexError(f"'{op}' is two formulas in one: write each sign separately")
-                terms.append((1 if op == "+" else -1, self.term()))
-        finally:
-            self.depth -= 1
+        terms = [(1, self.signed_term())]
+        while self.peek() in ("+", "-", r"\pm", r"\mp"):
+            op = self.take()
+            if op in (r"\pm", r"\mp"):
+                raise LatexError(f"'{op}' is two formulas in one: write each sign separately")
+            terms.append((1 if op == "+" else -1, self.term()))
         if len(terms) == 1:
             return terms[0][1]
         out = terms[0][1]
