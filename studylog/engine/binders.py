@@ -5,7 +5,12 @@ value, then reduces along that index. The subscript is ``_{j}`` (all of j's valu
 ``_{j=1}^{m}``, ``_{j \neq i}`` or ``_{1 \le j \le m}``; bounds that depend on another index mask the
 range instead of cutting it. A body that does not depend on the bound index is an error (``\sum_j x_i``
 is a typo for ``\sum_j x_j``). An ``\arg\max`` is a value of its index (counted as the index is
-declared: from 1 unless 0-based).
+declared: from 1 unless 0-based). A sum, product, max or min applies to one term (``\sum_i a_i + b`` adds
+``b`` once); an ``\arg\max``/``\arg\min`` to the whole rest of its expression, its objective.
+
+Over a continuous `~studylog.engine.binding.Var` (``\min_\theta J(\theta)``) the code's solution is
+certified: no value drawn from the variable's sampler, nor a small perturbation of the solution, may do
+better (a `NotOptimal` otherwise).
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from studylog.engine.nodes import MASKED, RANGE, Env, Node, node
-from studylog.engine.symbols import ARRAY, SCALAR, SymbolInfo
+from studylog.engine.nodes import MASKED, RANGE, RNG, SHAPE, SOLUTION, TOL, VAR, Env, Node, node
+from studylog.engine.sampling import sample
+from studylog.engine.binding import Matrix
+from studylog.engine.symbols import ARRAY, MATRIX, SCALAR, VARIABLE, SymbolInfo
 from studylog.engine.values import EvalError, Indexed, lift, reduce
 from studylog.errors import LatexError, UnknownSymbolError
 
@@ -121,6 +128,9 @@ def binder(p: Parser, tok: str) -> Node:
         raise LatexError(f"{tok} with an upper bound needs a lower one: {tok}_{{{letters[0]}=1}}^{{n}}")
     if len(set(letters)) != len(letters):
         raise LatexError(f"{tok}_{{{','.join(letters)}}} binds the same index twice")
+    variable = next((s for s in p.table if s.kind == VARIABLE and s.canon == (letters[0],)), None)
+    if variable is not None:
+        return _optimum(p, tok, how, variable, lower is not None or bool(conditions))
     for letter in letters:
         if letter in p.bound:
             raise LatexError(f"index {letter} is bound twice ({tok}_{letter} inside another binder of {letter})")
@@ -132,7 +142,7 @@ def binder(p: Parser, tok: str) -> Node:
         raise LatexError(f"{tok} over several indices is ambiguous: bind one index")
     p.bound.extend(letters)
     try:
-        body = p.term()
+        body = p.expr() if how in ("argmax", "argmin") else p.term()  # \arg\max_k z_k + b_k: the whole objective
     finally:
         del p.bound[-len(letters) :]
     for letter in letters:
@@ -182,6 +192,63 @@ def binder(p: Parser, tok: str) -> Node:
     kind = SCALAR if body.kind == SCALAR else ARRAY
     return node(kind, evaluate, f"{how}_{','.join(letters)}({body.text})", *children, free=free)
 
+
+
+# ------------------------------------------------------------------------------------------ optima
+
+
+class NotOptimal(EvalError):
+    """The implementation's solution of an optimization problem is beaten by another value of its variable."""
+
+
+def _optimum(p: Parser, tok: str, how: str, info: SymbolInfo, bounded: bool) -> Node:
+    r"""``\min_\theta J(\theta)`` over a continuous `~studylog.engine.binding.Var`: certified at the code's solution."""
+    letter = info.canon[0]
+    if how not in ("max", "min", "argmax", "argmin") or bounded:
+        raise LatexError(f"{tok} over the continuous variable {info.key} is not supported: only \\min, \\max, \\arg\\min, \\arg\\max")
+    p.variables.append(letter)
+    p.variable_kinds[letter] = MATRIX if isinstance(info.variable.sample, Matrix) else ARRAY
+    try:
+        body = p.expr()  # an objective runs to the end: \min_\theta L(\theta) + \lambda R(\theta)
+    finally:
+        p.variables.pop()
+        p.variable_kinds.pop(letter, None)
+    if letter not in body.free:
+        raise LatexError(f"the objective of {tok}_{letter} does not depend on {letter}")
+    fb, var, key = body.fn, info.variable, info.key
+    better = np.less if how in ("min", "argmin") else np.greater
+
+    def objective(e: Env, value: Any) -> float:
+        out = np.asarray(fb({**e, (VAR, letter): value}), dtype=float)
+        if out.size != 1:
+            raise EvalError(f"the objective of {tok}_{letter} must be a number, not an array of shape {out.shape}")
+        return float(out.reshape(()))
+
+    def evaluate(e: Env) -> Any:
+        if (SOLUTION, key) not in e:
+            raise EvalError(f"{key} has no solution: declare Var(solution=…) with the result's attribute")
+        solution = np.asarray(e[(SOLUTION, key)], dtype=float)
+        rng = e[RNG]
+        dims = {name: size for (kind, name), size in ((k, v) for k, v in e.items() if isinstance(k, tuple) and len(k) == 2)
+                if kind == DIM}  # fmt: skip
+        best = objective(e, solution)
+        rtol, atol = e.get(TOL, (1e-12, 1e-12))
+        candidates = [sample(var.sample, rng, shape=e[SHAPE], dims=dims, taken=[]) for _ in range(var.points)]
+        size = float(np.max(np.abs(solution), initial=0.0)) or 1.0
+        for step in (1e-1, 1e-2, 1e-3):
+            for _ in range(4):
+                direction = rng.standard_normal(solution.shape)
+                candidates.append(solution + step * size * direction / max(float(np.max(np.abs(direction), initial=0.0)), 1e-300))
+        for candidate in candidates:
+            value = objective(e, np.asarray(candidate, dtype=float).reshape(solution.shape))
+            if better(value, best) and abs(value - best) > atol + rtol * abs(best):
+                word = "smaller" if how in ("min", "argmin") else "larger"
+                raise NotOptimal(f"the code's solution {key} does not solve {tok}_{key}: the objective is {word} at another "
+                                 f"{key} ({value:.6g} against {best:.6g})")  # fmt: skip
+        return best if how in ("min", "max") else solution
+
+    text = f"{how}_{letter}({body.text})"
+    return node(SCALAR if how in ("min", "max") else ARRAY, evaluate, text, body, free=body.free - {letter})
 
 
 # ------------------------------------------------------------------------------------------ conditions

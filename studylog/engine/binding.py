@@ -194,7 +194,24 @@ class Index:
     start: int = 1
 
 
-Role = In | Out | Const | Op | Derived | Index
+@dataclass(frozen=True)
+class Var:
+    r"""The symbol is the variable of an optimization problem: ``\theta`` of ``\min_\theta J(\theta)``.
+
+    The implementation solves the problem and returns its solution as ``solution`` (an attribute or key of
+    its result). The engine checks the solution the way a mathematician reads ``\arg\min``: the objective
+    is no smaller at ``points`` values drawn from ``sample`` and at small perturbations of the solution
+    (steps of 10⁻¹, 10⁻², 10⁻³ of its size in random directions). Then ``\min_\theta J(\theta)`` is the
+    objective at the solution and ``\arg\min_\theta J(\theta)`` the solution itself; a bare problem
+    statement ``\min_\theta J(\theta)`` (no relation) is checked by the certificate alone.
+    """
+
+    solution: str | None
+    sample: Sampler = field(default_factory=Array)
+    points: int = 32
+
+
+Role = In | Out | Const | Op | Derived | Index | Var
 
 # ------------------------------------------------------------------------------------------ binding
 
@@ -246,7 +263,7 @@ def implements(
         formula_ids: ids of the formulas, evaluated in this order (a system: later equations may use
             the left-hand sides of earlier ones).
         symbols: LaTeX symbol as rendered -> role (`In`, `Out`, `Const`,
-            `Op`, `Derived`, `Index`).
+            `Op`, `Derived`, `Index`, `Var`).
         fixed: keyword arguments always passed to the callable (e.g. ``convention="lecture"``).
         dims: named matrix dimensions -> inclusive range; drawn pairwise distinct.
         identity: the formulas are identities checked by simulation: the callable returns samples

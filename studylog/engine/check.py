@@ -18,16 +18,16 @@ from typing import Any
 import numpy as np
 
 from studylog.engine import power
-from studylog.engine.binding import Binding, Const, In, Out
-from studylog.engine.binders import DIM, full_range
+from studylog.engine.binding import Binding, Const, In, Out, Var
+from studylog.engine.binders import DIM, NotOptimal, full_range
 from studylog.engine.constructs import NormSite
 from studylog.engine.latex import normalize, split_lines, split_relation, tokenize
-from studylog.engine.nodes import NORM, RANGE, TOL, Node
+from studylog.engine.nodes import NORM, RANGE, RNG, SHAPE, SOLUTION, TOL, Node
 from studylog.engine.parse import Parser
 from studylog.engine.sampling import draw_dims, rng_for, sample
 from studylog.engine.scan import Formula
 from studylog.engine.status import Status
-from studylog.engine.symbols import SymbolInfo, match_at
+from studylog.engine.symbols import VARIABLE, SymbolInfo, match_at
 from studylog.engine.table import build_table
 from studylog.engine.values import EvalError, Indexed, gather, materialize
 from studylog.errors import BindingError, LatexError, StudylogError, UnknownSymbolError
@@ -54,6 +54,7 @@ class Equation:
     starts: tuple[int, ...] = ()  # where the output's subscripts start counting (assignment)
     uses: frozenset[Use] = frozenset()  # where index letters subscript symbols directly (to read their ranges)
     norms: tuple[NormSite, ...] = ()
+    statement: bool = False  # a problem statement (\min_\theta J(\theta)): checked by its certificate alone
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,11 @@ def _compile_line(binding: Binding, formula: Formula, index: int, line: int, tex
     table = build_table(binding, kinds)
     toks = normalize(tokenize(text))
     if toks and toks[0].text in (r"\min", r"\max", r"\argmin", r"\argmax") and not any(t.text in ("=", r"\leftarrow", ":=") for t in toks):
+        if any(s.kind == VARIABLE for s in table):
+            parser = Parser(toks, table, text)
+            return Equation(formula, index, line, None, None, parser.parse(), "", statement=True)
         raise LatexError(f"{toks[0].text}_… states an optimization problem, not an equation: state its solution "
-                         f"(\\theta^* = \\arg\\min_\\theta …) with the code's optimizer as an output, or exempt the formula")  # fmt: skip
+                         f"(\\theta^* = \\arg\\min_\\theta …) or declare its variable a Var, or exempt the formula")  # fmt: skip
     lhs_toks, relation, rhs_toks = split_relation(toks)
     if binding.identity:
         lp, rp = Parser(lhs_toks, table, text), Parser(rhs_toks, table, text)
@@ -249,6 +253,7 @@ def _draw(binding: Binding, draw: int, seed: int) -> tuple[dict[Any, Any], dict[
     taken: list[float] = []
     env: dict[Any, Any] = {(DIM, name): size for name, size in dims.items()}
     env[TOL] = (binding.rtol, binding.atol)
+    env[SHAPE] = binding.shape
     kwargs: dict[str, Any] = dict(binding.fixed)
     by_arg: dict[str, Any] = {}  # symbols bound to the same argument share its value
     for key, role in binding.symbols.items():
@@ -263,6 +268,7 @@ def _draw(binding: Binding, draw: int, seed: int) -> tuple[dict[Any, Any], dict[
                 kwargs[role.arg] = value.copy() if isinstance(value, np.ndarray) else value
         elif isinstance(role, Const):
             env[key] = role.value
+    env[RNG] = rng  # what a certificate of optimality draws its other candidates from
     return env, kwargs
 
 
@@ -286,10 +292,11 @@ def check_binding(binding: Binding, formulas: list[Formula], *, seed: int = 0) -
         except Exception as exc:  # noqa: BLE001 - the implementation's failure is reported, not raised
             return [CheckResult(binding, INVALID, f"{binding.path} raised {type(exc).__name__}: {exc}")]
         try:
-            if binding.identity:
-                for key, role in binding.symbols.items():
-                    if isinstance(role, Out):
-                        env[key] = _output(result, role, binding)
+            for key, role in binding.symbols.items():
+                if binding.identity and isinstance(role, Out):
+                    env[key] = _output(result, role, binding)
+                elif isinstance(role, Var) and role.solution is not None:
+                    env[(SOLUTION, key)] = _output(result, Out(role.solution), binding)
         except StudylogError as exc:
             return [CheckResult(binding, INVALID, exc.message)]
         for eq in equations:
@@ -304,9 +311,14 @@ def check_binding(binding: Binding, formulas: list[Formula], *, seed: int = 0) -
                     what = f"{eq.lhs_key} differs from {binding.path}"
                 with np.errstate(all="ignore"):
                     scope = _ranges(eq, table, env, expected)
+                    if eq.statement:
+                        eq.rhs(scope)
+                        continue
                     got, expected, terms = _sides(eq, scope, expected)
             except StudylogError as exc:
                 return [CheckResult(binding, INVALID, exc.message, fid, eq.line)]
+            except NotOptimal as exc:
+                return [CheckResult(binding, MISMATCH, f"{exc}; draw {draw}: {_summary(inputs)}", fid, eq.line)]
             except EvalError as exc:
                 return [CheckResult(binding, INVALID, str(exc), fid, eq.line)]
             except Exception as exc:  # noqa: BLE001 - e.g. shapes that do not broadcast

@@ -17,7 +17,8 @@ from studylog.errors import LatexError
 
 Env = Mapping[Any, Any]
 RANGE, VAR, NORM = "range", "var", "norm"
-MASKED, TOL = ("masked",), ("tol",)
+MASKED, TOL, RNG, SHAPE = ("masked",), ("tol",), ("rng",), ("shape",)
+SOLUTION = "solution"
 
 Use = tuple[str, str, int, int]
 

@@ -22,7 +22,7 @@ import numpy as np
 from studylog.engine import constructs, integrals
 from studylog.engine.latex import MAX_DEPTH, TRANSPOSE, Token
 from studylog.engine.nodes import MASKED, RANGE, VAR, Env, Node, node, product_kind
-from studylog.engine.symbols import ARRAY, INDEX, MATRIX, OP, SCALAR, Match, SymbolInfo, match_at
+from studylog.engine.symbols import ARRAY, INDEX, MATRIX, OP, SCALAR, VARIABLE, Match, SymbolInfo, match_at, match_gradient
 from studylog.engine.values import EvalError, Indexed, emap, gather, lift, per_element
 from studylog.errors import LatexError
 
@@ -56,7 +56,8 @@ class Parser:
         self.abs_depth = 0
         self.depth = 0
         self.bound: list[str] = []  # index letters bound by enclosing binders
-        self.variables: list[str] = []  # integration variables in scope
+        self.variables: list[str] = []  # bound continuous variables in scope (integrals, \min_\theta)
+        self.variable_kinds: dict[str, str] = {}  # their kinds, when not scalar
         self.norms: list[constructs.NormSite] = []
 
     # ------------------------------------------------------------------ helpers
@@ -237,10 +238,10 @@ class Parser:
         if tok in self.variables and self.peek(1) not in ("_", "'"):
             self.take()
             name = tok
-            return Node(SCALAR, lambda e: e[(VAR, name)], name, free=frozenset({name}))
+            return Node(self.variable_kinds.get(name, SCALAR), lambda e: e[(VAR, name)], name, free=frozenset({name}))
         m = match_at(self.toks, self.i, self.limit, self.table)
         if m is None and tok == r"\nabla" and self.peek(1) == "_":
-            m = self.gradient_with_respect_to()
+            m = match_gradient(self.toks, self.i, self.limit, self.table)
         if m is not None:
             return self.symbol(m)
         if tok[0].isdigit() or (tok == "." and (self.peek(1) or " ")[0].isdigit()):
@@ -289,6 +290,8 @@ class Parser:
         self.i = m.end
         if info.kind == INDEX:
             return self.index_value(key)
+        if info.kind == VARIABLE:
+            raise LatexError(f"{key} is the variable of an optimization problem: use it under \\min_{{{key}}} or \\arg\\min_{{{key}}}")
         if info.kind == OP:
             args = self.call_args(key, brackets=info.brackets)
             fs = [a.fn for a in args]
@@ -307,35 +310,6 @@ class Parser:
             d = info.derived
             return Node(d.kind, d.fn, f"[{key}]", d.symbols | {key}, d.free, d.uses)
         return Node(info.kind, lambda e: e[key], key, frozenset({key}))
-
-    def gradient_with_respect_to(self) -> Match | None:
-        r"""``\nabla_\theta J(\theta)`` matches the key ``\nabla J(\theta)`` (or the operator ``\nabla J``):
-        the subscript only names the variable, which must then be the gradient's argument."""
-        texts = [t.text for t in self.toks[: self.limit]]
-        if self.i + 2 >= self.limit or texts[self.i + 2] != "{":
-            return None
-        close = self.i + 2
-        depth = 0
-        for close in range(self.i + 2, self.limit):
-            depth += {"{": 1, "}": -1}.get(texts[close], 0)
-            if depth == 0:
-                break
-        variable = texts[self.i + 3 : close]
-        width = close + 1 - (self.i + 1)  # the tokens "_{…}" that the key does not have
-        view = self.toks[: self.i + 1] + self.toks[close + 1 : self.limit]
-        m = match_at(view, self.i, len(view), self.table)
-        if m is None:
-            return None
-        after = [t.text for t in view[self.i + 1 : m.end]]
-        if m.info.kind == OP and m.end < len(view) and view[m.end].text in ("(", "[", r"\{"):
-            after += [t.text for t in view[m.end : m.end + 64]]
-        n = len(variable)
-        if not any(after[k : k + n] == variable for k in range(len(after))):
-            raise LatexError(f"\\nabla_{{{''.join(variable)}}} differentiates with respect to {''.join(variable)}, "
-                             "which is not the gradient's argument")  # fmt: skip
-        m.end += width
-        m.subscripts = [(a + width, b + width) for a, b in m.subscripts]
-        return m
 
     def index_value(self, letter: str) -> Node:
         def value(e: Env) -> Any:

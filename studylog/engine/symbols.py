@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from studylog.engine.latex import Token
+from studylog.errors import LatexError
 
 if TYPE_CHECKING:
     from studylog.engine.nodes import Node
 
-SCALAR, ARRAY, MATRIX, OP, INDEX = "scalar", "array", "matrix", "op", "index"
+SCALAR, ARRAY, MATRIX, OP, INDEX, VARIABLE = "scalar", "array", "matrix", "op", "index", "variable"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class SymbolInfo:
     template: tuple[Item, ...] | None = None  # set for keys with index subscripts
     index_size: int | str | None = None  # for kind == index
     index_start: int = 1
+    variable: Any = None  # for kind == variable: the binding's Var role
 
     @property
     def slots(self) -> tuple[Slot, ...]:
@@ -196,6 +198,33 @@ def match_at(toks: Sequence[Token], i: int, limit: int, table: Sequence[SymbolIn
             continue
         return Match(info, end, subs)
     return None
+
+
+def match_gradient(toks: Sequence[Token], i: int, limit: int, table: Sequence[SymbolInfo]) -> Match | None:
+    r"""``\nabla_\theta J(\theta)`` matches the key ``\nabla J(\theta)`` (or the operator ``\nabla J``): the
+    subscript only names the variable, which must then be the gradient's argument."""
+    texts = [t.text for t in toks[:limit]]
+    if i + 2 >= limit or texts[i + 2] != "{":
+        return None
+    close = _group_end(texts, i + 2)
+    if close is None:
+        return None
+    variable = texts[i + 3 : close]
+    width = close + 1 - (i + 1)  # the tokens "_{…}" that the key does not have
+    view = list(toks[: i + 1]) + list(toks[close + 1 : limit])
+    m = match_at(view, i, len(view), table)
+    if m is None:
+        return None
+    after = [t.text for t in view[i + 1 : m.end]]
+    if m.info.kind == OP and m.end < len(view) and view[m.end].text in ("(", "[", r"\{"):
+        after += [t.text for t in view[m.end : m.end + 64]]
+    n = len(variable)
+    if not any(after[k : k + n] == variable for k in range(len(after))):
+        raise LatexError(f"\\nabla_{{{''.join(variable)}}} differentiates with respect to {''.join(variable)}, "
+                         "which is not the gradient's argument")  # fmt: skip
+    m.end += width
+    m.subscripts = [(a + width, b + width) for a, b in m.subscripts]
+    return m
 
 
 def sort_table(infos: list[SymbolInfo]) -> list[SymbolInfo]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from studylog.engine.binding import Array, Binding, Choice, Const, Derived, Dim, Fixed, Fn, In, Index, Int, Matrix, Op, Out, Role, Scalar
+from studylog.engine.binding import Array, Binding, Choice, Const, Derived, Dim, Fixed, Fn, In, Index, Int, Matrix, Op, Out, Role, Scalar, Var
 from studylog.engine.latex import canonical, normalize, tokenize
 from studylog.engine.parse import Parser
-from studylog.engine.symbols import ARRAY, INDEX, MATRIX, OP, SCALAR, Slot, SymbolInfo, make_template, sort_table
+from studylog.engine.symbols import ARRAY, INDEX, MATRIX, OP, SCALAR, VARIABLE, Slot, SymbolInfo, make_template, sort_table
 from studylog.errors import BindingError, StudylogError
 
 
@@ -26,6 +26,8 @@ def _info(key: str, role: Role, kinds: dict[str, str], indices: dict[str, int]) 
         if len(canon) != 1:
             raise BindingError(f"index {key!r} must be a single letter (i, j, k, \\tau, …)")
         return SymbolInfo(key, canon, INDEX, index_size=role.size, index_start=role.start)
+    if isinstance(role, Var):
+        return SymbolInfo(key, canon, VARIABLE, variable=role)
     template = make_template(canon, indices)
     if isinstance(role, In):
         s = role.sample
@@ -50,7 +52,7 @@ def _info(key: str, role: Role, kinds: dict[str, str], indices: dict[str, int]) 
         return SymbolInfo(key, canon, OP, role.brackets, op=role.fn)
     if isinstance(role, Derived):
         return SymbolInfo(key, canon, ARRAY, template=template)  # replaced by the compiled expression below
-    raise BindingError(f"symbol {key!r}: unknown role {role!r} (use In, Out, Const, Op, Derived or Index)")
+    raise BindingError(f"symbol {key!r}: unknown role {role!r} (use In, Out, Const, Op, Derived, Index or Var)")
 
 
 def _shape(info: SymbolInfo) -> tuple[object, ...]:

@@ -22,5 +22,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         return
     terminalreporter.section("formula strength: mutants caught, rewrites verified")
     for (suite, kind), counter in sorted(COUNTS.items()):
-        verb = "caught" if suite.startswith("mutant") else "verified"
+        verb = "caught" if suite.startswith("mutant") else "verified" if suite.startswith("rewrite") else "said so"
         terminalreporter.write_line(f"{suite:<22} {kind:<34} {counter['ok']:>5} / {counter['tried']:<5} {verb}")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from studylog.engine.binding import Array, Choice, Const, Fixed, In, Index, Int, Out, Scalar, bindings_of, implements
+from studylog.engine.binding import Array, Choice, Const, Fixed, In, Index, Int, Matrix, Out, Scalar, Var, bindings_of, implements
 from studylog.engine.check import INVALID, MISMATCH, VERIFIED, check_binding
 from tests.engine.test_strength import formulas
 
@@ -137,3 +137,35 @@ def test_an_integral_with_a_kink_needs_a_stated_tolerance() -> None:
     assert got == INVALID and "did not converge to rtol=1e-12" in message and "State a looser tolerance" in message
     assert status(loose, latex)[0] == VERIFIED
     assert status(loose, r"y = \int_{-2}^{2} |t + x| \, dt + 0.001")[0] == MISMATCH
+
+
+def _ridge(X, y, lam, factor=1.0):  # noqa: N803 - the notes' names
+    return {"w": np.linalg.solve(X.T @ X + factor * lam * np.eye(X.shape[1]), X.T @ y)}
+
+
+def _ridge_binding(factor: float):
+    symbols = {"X": In("X", Matrix("n", "d")), "y": In("y", Matrix("n", 1)), r"\lambda": In("lam", Scalar(0.1, 1.0)),
+               "w": Var("w", Matrix("d", 1)), r"\hat{w}": Out("w"), r"L^*": Out("loss")}  # fmt: skip
+
+    def solve(X, y, lam):  # noqa: N803
+        w = _ridge(X, y, lam, factor)["w"]
+        return {"w": w, "loss": float(np.sum((y - X @ w) ** 2) + lam * np.sum(w**2))}
+
+    return bindings_of(implements("ridge", symbols=symbols, dims={"n": (6, 9), "d": (2, 4)})(solve))[0]
+
+
+@pytest.mark.parametrize(
+    ("factor", "latex", "expected", "message"),
+    [(1.0, r"\hat{w} = \arg\min_{w} \|y - Xw\|_2^2 + \lambda \|w\|_2^2", VERIFIED, ""),
+     (1.0, r"\min_{w} \|y - Xw\|_2^2 + \lambda \|w\|_2^2", VERIFIED, ""),
+     (1.0, r"L^* = \min_{w} \|y - Xw\|_2^2 + \lambda \|w\|_2^2", VERIFIED, ""),
+     (1.0, r"\hat{w} = \arg\min_{w} \|y - Xw\|_2^2", MISMATCH, "does not solve"),
+     (1.0, r"\hat{w} = \arg\max_{w} \|y - Xw\|_2^2 + \lambda \|w\|_2^2", MISMATCH, "the objective is larger at another w"),
+     (2.0, r"\min_{w} \|y - Xw\|_2^2 + \lambda \|w\|_2^2", MISMATCH, "the objective is smaller at another w"),
+     (1.0, r"\hat{w} = w", INVALID, "the variable of an optimization problem")],
+)  # fmt: skip
+def test_an_optimization_problem_is_checked_by_a_certificate(factor: float, latex: str, expected: str, message: str) -> None:
+    """The code's solution must beat 32 values drawn for w and 12 small perturbations of itself."""
+    got, text = status(_ridge_binding(factor), latex)
+    assert got == expected, text
+    assert message in text

@@ -96,7 +96,9 @@ def zero_based(z):
 @pytest.mark.parametrize(
     ("latex", "attr", "status"),
     [(r"s = z_0", "first", VERIFIED), (r"s = z_1", "first", MISMATCH),
-     (r"a = \arg\max_k z_k", "argmax", VERIFIED), (r"a = \arg\max_k z_k - 1", "argmax", MISMATCH),
+     (r"a = \arg\max_k z_k", "argmax", VERIFIED), (r"a = \arg\max_k z_k - 1", "argmax", VERIFIED),  # the objective z_k - 1
+     (r"a = \arg\max_k (z_k) - 1", "argmax", VERIFIED), (r"a = \arg\min_k -z_k", "argmax", VERIFIED),
+     (r"a = \arg\max_k z_k + k", "argmax", MISMATCH),
      (r"t = \max_k z_k", "top", VERIFIED), (r"t = \min_k z_k", "top", MISMATCH),
      (r"t = z_{a}", "top", INVALID)],
 )  # fmt: skip

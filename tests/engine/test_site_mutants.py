@@ -21,7 +21,7 @@ import pytest
 from studylog.engine.binding import Binding, Const, In, Index, Matrix, Out
 from studylog.engine.check import INVALID, MISMATCH, VERIFIED, check_binding
 from studylog.engine.power import perturbation
-from studylog.engine.scan import Formula, markdown_files
+from studylog.engine.scan import markdown_files
 from studylog.engine.verify import build_index, discover, load_config
 from tests.conftest import ROOT
 from tests.engine import site_edits
