@@ -1,4 +1,4 @@
-"""How long the engine takes to verify N formulas (N = 10, 100, 1000), against a named baseline.
+r"""How long the engine takes to verify N formulas (N = 10, 100, 1000), against a named baseline.
 
 Run on demand: ``.venv/bin/python benchmarks/verify_formulas.py``. The synthetic formulas are Adam-like
 systems alternating with batch-norm systems whose sums bind an index and whose outputs carry a free index
@@ -53,7 +53,7 @@ def make_batch_norm(k: int):
         return Norm(mean, var, (x - mean) / np.sqrt(var + eps))
 
     formulas = [Formula(latex=tex, path="synthetic.md", line=3 * k + i + 1, display=True, id=fid, content_line=3 * k + i + 1)
-                for i, (tex, fid) in enumerate(zip(BATCH_NORM, ids))]  # fmt: skip
+                for i, (tex, fid) in enumerate(zip(BATCH_NORM, ids, strict=True))]  # fmt: skip
     return bindings_of(batch_norm)[0], formulas
 
 
@@ -73,7 +73,7 @@ def make_binding(k: int):
         return Step(m, v, W - lr / np.sqrt(v + eps) * np.sqrt(1 - b2**t) / (1 - b1**t) * m)
 
     formulas = [Formula(latex=tex, path="synthetic.md", line=3 * k + i + 1, display=True, id=fid, content_line=3 * k + i + 1)
-                for i, (tex, fid) in enumerate(zip(ADAM, ids))]  # fmt: skip
+                for i, (tex, fid) in enumerate(zip(ADAM, ids, strict=True))]  # fmt: skip
     return bindings_of(adam)[0], formulas
 
 

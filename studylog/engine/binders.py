@@ -273,7 +273,7 @@ def _comparison(p: Parser) -> Node:
     return out
 
 
-def condition(p: Parser, bound: list[str] | None = None) -> Node:
+def condition(p: Parser) -> Node:
     """Comparisons joined by ``,`` / ``\\wedge`` (and) or ``\\vee`` (or); a boolean value."""
     out = _comparison(p)
     while p.peek() in _CONNECTIVES and not (p.peek() == "," and p.peek(1) in (None, "\\\\", "&", r"\end{cases}")):

@@ -310,12 +310,16 @@ def split_lines(latex: str) -> list[tuple[int, str]]:
 
 
 def _relation_positions(texts: list[str]) -> list[int]:
+    """Where the relations at the top level are (the rows of an aligned block are at the top level)."""
     depth = 0
     found: list[int] = []
     for i, text in enumerate(texts):
-        if text in OPEN or text.startswith(r"\begin{"):
+        env = text[text.find("{") + 1 : -1] if text.startswith((r"\begin{", r"\end{")) else None
+        if env in _LINE_ENVS:
+            continue
+        if text in OPEN or env is not None and text.startswith(r"\begin{"):
             depth += 1
-        elif text in CLOSE or text.startswith(r"\end{"):
+        elif text in CLOSE or env is not None:
             depth -= 1
         elif depth == 0 and text in RELATIONS:
             found.append(i)
@@ -341,9 +345,12 @@ def split_relation(tokens: list[Token]) -> tuple[list[Token], str, list[Token]]:
 
 
 def has_relation(latex: str) -> bool:
-    """Whether a formula contains a relation at its top level (used to find equations in prose).
+    r"""Whether a formula contains a relation at its top level (used to find equations in prose).
 
     It reads tokens without normalizing them, so it works on any input, however deeply nested.
+
+    >>> has_relation(r"\begin{aligned} a &= b \\ c &= d \end{aligned}"), has_relation(r"\begin{cases} 1 & x = 0 \end{cases}")
+    (True, False)
     """
     try:
         toks = tokenize(latex)
