@@ -356,5 +356,6 @@ def has_relation(latex: str) -> bool:
         toks = tokenize(latex)
     except LatexError:
         return False
-    texts = [":=" if t.text == ":" and n.text == "=" else ALIASES.get(t.text, t.text) for t, n in zip(toks, toks[1:] + [Token("", 0)], strict=True)]
+    following = [t.text for t in toks[1:]] + [""]
+    texts = [":=" if t.text == ":" and nxt == "=" else ALIASES.get(t.text, t.text) for t, nxt in zip(toks, following, strict=False)]
     return bool(_relation_positions(texts))
