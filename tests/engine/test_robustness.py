@@ -112,3 +112,38 @@ def test_bindings_attached_in_another_module_are_found_whatever_the_import_order
     double = next(b for b in found if b.formula_ids == ("double",))
     assert check_binding(double, formulas("y = 2x", ids=("double",)))[0].status == VERIFIED
     assert np.array_equal(double.func(np.ones(2)), [2.0, 2.0])
+
+
+_VOCAB = [
+    "y_i", "=", "x_i", "x_j", "x_{i+1}", r"\sum", "_", "^", "{", "}", "(", ")", "[", "]", r"\frac", r"\sqrt", r"\lfloor", r"\rfloor",
+    r"\begin{cases}", r"\end{cases}", "&", "\\\\", r"\mathbb{1}", r"\int", "dt", "t", r"\max", r"\arg\max", r"\prod", "i", "j", "k", "1",
+    "0", "2.5", "+", "-", r"\cdot", "|", r"\|", r"\rVert", "_2", "_F", r"\theta", "a", r"\mathrm{op}", "W", r"^\top", "g", ",", ".",
+    r"\leq", "<", r"\neq", r"\infty", r"\text{if}", r"\text{otherwise}", r"\quad", "%", "\n", r"\mathbf{x}", r"\nabla_\theta",
+    r"\left(", r"\right)", r"\log", r"\operatorname{exp}", "'", r"\phantom", r"\dots", r"\begin{aligned}", r"\end{aligned}",
+    r"\sum_{i=1}^{5}", "x_{ij}", r"\int_0^1", r"\int_{-\infty}^{x_i}", "dx", r"\,", r"\mathrm{d}t",
+]  # fmt: skip
+
+
+def test_random_token_soup_never_escapes_as_an_exception() -> None:
+    """A bounded random run (the on-demand fuzzer of issue 15 is larger): every input is a verdict or a LatexError."""
+    import random
+
+    from studylog.engine.binding import Fn, Index, Matrix, Op, Scalar, Var
+
+    @implements("soup", symbols={"y_i": Out(), "x_i": In("x", Array(shape=(5,))), "i": Index(), "j": Index(), "k": Index(start=0),
+                                 r"\theta": Var("t", Array(shape=(2,))), "a": In("a", Scalar()), r"\mathrm{op}": Op(np.tanh),
+                                 "W": In("W", Matrix(2, 3)), "g": In("g", Fn())})  # fmt: skip
+    def soup(x, a, W, g):  # noqa: N803
+        return {"t": np.zeros(2)}
+
+    rng = random.Random(0)
+    for _ in range(3000):
+        latex = " ".join(rng.choice(_VOCAB) for _ in range(rng.randint(1, 25)))
+        latex = "y_i = " + latex if rng.random() < 0.5 else latex
+        assert check_binding(bindings_of(soup)[0], formulas(latex, ids=("soup",)))[0].status in (INVALID, VERIFIED, "mismatch")
+        has_relation(latex)
+        split_lines(latex)
+        try:
+            canonical(latex)
+        except LatexError:
+            pass
