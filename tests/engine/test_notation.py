@@ -41,7 +41,7 @@ REWRITES = {
     "annotation": (R + r" \quad\text{(AdaGrad)}", THETA + r"\qquad \textrm{(the update)}"),
     "bold symbols": (R, THETA.replace(r"\theta_t", r"\mathbf{\theta}_t").replace(r"\eta", r"\boldsymbol{\eta}").replace("g_t", r"\bm{g}_t")),
     "bold on the left": (R, THETA.replace(r"\theta_{t+1}", r"\boldsymbol\theta_{t+1}")),
-    r"\operatorname{sqrt}-free exp/log": (R, THETA.replace(r"(1 - \beta_1^t)", r"(1 - \operatorname{exp}(t \log \beta_1))")),
+    r"\operatorname{exp}": (R, THETA.replace(r"(1 - \beta_1^t)", r"(1 - \operatorname{exp}(t \log \beta_1))")),
     "superscript first": (r"r_t = r_{t-1} + g^2_t", THETA.replace(r"\beta_1^t", r"\beta^t_1")),
     "output on the right": (r"r_{t-1} + g_t^2 = r_t", THETA),
     "percent comments": ("r_t = r_{t-1} % the running sum\n + g_t^2", THETA + " % AdaGrad's step"),
