@@ -11,20 +11,21 @@ Both render with ``trust: false`` and report bad LaTeX as `RenderError`.
 from __future__ import annotations
 
 import functools
-import re
 import json
 import os
-import selectors
-import shutil
+import re
 import subprocess
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
 from studylog.errors import RenderError
+from studylog.site.katex_node import BATCH, RENDER_TIMEOUT_S, NodeKatex, clean_katex_message
 from studylog.site.store import HtmlStore, digest
 
-SERVER_JS = Path(__file__).with_name("katex_server.js")
-RENDER_TIMEOUT_S = 20.0
+__all__ = ["BATCH", "ENGINES", "Engine", "MarkdownKatex", "MathRenderer", "NoMath", "NodeKatex", "RenderCache",
+           "css_package", "find_node_modules", "used_macros"]  # fmt: skip
 
 
 class Engine(Protocol):
@@ -53,67 +54,6 @@ def find_node_modules(start: Path) -> Path:
     )
 
 
-def _clean_katex_message(message: str) -> str:
-    return message.replace("KaTeX parse error: ", "").strip()
-
-
-class NodeKatex:
-    """npm's KaTeX in one Node child process for the whole build."""
-
-    name = "katex"
-
-    def __init__(self, node_modules: Path, package: str = "katex") -> None:
-        node = shutil.which("node")
-        if node is None:
-            raise RenderError("Node.js ('node') is needed to render math; install it (e.g. apt install nodejs)")
-        self.package_dir = node_modules / package
-        env = dict(os.environ, STUDYLOG_KATEX=str(self.package_dir))
-        self._proc = subprocess.Popen(  # noqa: S603 - fixed command line
-            [node, str(SERVER_JS)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            text=True,
-            encoding="utf-8",
-        )
-        self._sel = selectors.DefaultSelector()
-        assert self._proc.stdout is not None
-        self._sel.register(self._proc.stdout, selectors.EVENT_READ)
-        hello = json.loads(self._read_line(tex=None))
-        self.version = str(hello["version"])
-
-    def _read_line(self, tex: str | None) -> str:
-        assert self._proc.stdout is not None
-        if not self._sel.select(RENDER_TIMEOUT_S):
-            self.close()
-            what = "starting KaTeX" if tex is None else f"rendering a formula of {len(tex)} characters"
-            raise RenderError(f"KaTeX took more than {RENDER_TIMEOUT_S:g} s {what}; stopped it")
-        line = self._proc.stdout.readline()
-        if not line:
-            raise RenderError("the KaTeX process ended unexpectedly")
-        return line
-
-    def render(self, tex: str, display: bool, macros: dict[str, str]) -> str:
-        if self._proc.poll() is not None:
-            raise RenderError("the KaTeX process is not running")
-        assert self._proc.stdin is not None
-        self._proc.stdin.write(json.dumps({"tex": tex, "display": display, "macros": macros}) + "\n")
-        self._proc.stdin.flush()
-        reply = json.loads(self._read_line(tex))
-        if "error" in reply:
-            raise RenderError(_clean_katex_message(reply["error"]))
-        return str(reply["html"])
-
-    def close(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait()
-        for stream in (self._proc.stdin, self._proc.stdout):
-            if stream is not None:
-                stream.close()
-
-
 class NoMath:
     """No rendering: the TeX is shown as code (the floor of the build-speed benchmark)."""
 
@@ -125,6 +65,9 @@ class NoMath:
 
         tag = "pre" if display else "code"
         return f'<{tag} class="sl-nomath">{html.escape(tex)}</{tag}>'
+
+    def render_many(self, formulas: list[tuple[str, bool]], macros: dict[str, str]) -> list[tuple[bool, str]]:
+        return [(True, self.render(tex, display, macros)) for tex, display in formulas]
 
     def close(self) -> None:
         pass
@@ -159,7 +102,7 @@ class MarkdownKatex:
             message = (out.stderr or out.stdout).strip().splitlines()
             text = next((m for m in message if "ParseError" in m or "parse error" in m), message[0] if message else "")
             text = text.split("ParseError:", 1)[-1]
-            raise RenderError(_clean_katex_message(text))
+            raise RenderError(clean_katex_message(text))
         return out.stdout.strip()
 
     def close(self) -> None:
@@ -181,6 +124,8 @@ class RenderCache(HtmlStore):
     def __init__(self, folder: Path | None) -> None:
         super().__init__(folder)
         self.hits = 0
+        self._writer: ThreadPoolExecutor | None = None
+        self._writes: list[Future[None]] = []
 
     def key(self, *, tex: str, display: bool, engine: str, version: str, macros: dict[str, str]) -> str:
         return digest({"tex": tex, "display": display, "engine": engine, "version": version, "macros": macros,
@@ -191,6 +136,27 @@ class RenderCache(HtmlStore):
         if html is not None:
             self.hits += 1
         return html
+
+    def put_later(self, key: str, html: str) -> None:
+        """`put` on a writer thread: a cold build's thousands of small files are written while it goes
+        on (creating a file costs ~0.2-2 ms on a busy disk). `flush` waits for them."""
+        if self.folder is None:
+            return
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studylog-cache")
+        self._writes.append(self._writer.submit(self.put, key, html))
+
+    def flush(self) -> None:
+        """Wait for the writes `put_later` queued; a failed one is reported here."""
+        writer, writes = self._writer, self._writes
+        self._writer, self._writes = None, []
+        if writer is None:
+            return
+        writer.shutdown(wait=True)
+        for done in writes:
+            exc = done.exception()
+            if exc is not None:
+                raise RenderError(f"cannot write the formula cache: {exc}", path=str(self.folder)) from None
 
 
 _UNTRUSTED = re.compile(r'mathcolor="#cc0000"><mtext>(\\[A-Za-z]+)</mtext>')
@@ -222,6 +188,7 @@ class MathRenderer:
         self._engine: Engine | None = None
         self.renders = 0
         self._memory: dict[tuple[str, bool], str] = {}  # this build: the blog renders each post 4 times
+        self._failed: dict[tuple[str, bool], str] = {}  # prefetched formulas the engine refused, and why
 
     @property
     def engine(self) -> Engine:
@@ -249,20 +216,21 @@ class MathRenderer:
         remembered = self._memory.get((tex, display))
         if remembered is not None:
             return remembered
+        failed = self._failed.get((tex, display))
+        if failed is not None:
+            raise RenderError(failed)
         html = self._render(tex, display)
         self._memory[(tex, display)] = html
         return html
 
-    def _render(self, tex: str, display: bool) -> str:
-        key = None
-        if self.cache is not None:
-            key = self.cache.key(tex=tex, display=display, engine=self.engine_name, version=self.version,
-                                 macros=used_macros(tex, self.macros))  # fmt: skip
-            cached = self.cache.get(key)
-            if cached is not None:
-                return cached
-        html = self.engine.render(tex, display, self.macros)
-        self.renders += 1
+    def _key(self, tex: str, display: bool) -> str | None:
+        if self.cache is None:
+            return None
+        return self.cache.key(tex=tex, display=display, engine=self.engine_name, version=self.version,
+                              macros=used_macros(tex, self.macros))  # fmt: skip
+
+    def _accept(self, html: str, key: str | None, *, later: bool = False) -> str:
+        """Check a fresh render and store it in the cache (now, or on the writer thread)."""
         refused = _UNTRUSTED.search(html)
         if refused:
             raise RenderError(
@@ -270,10 +238,60 @@ class MathRenderer:
                 "ids, classes, styles or images"
             )
         if self.cache is not None and key is not None:
-            self.cache.put(key, html)
+            (self.cache.put_later if later else self.cache.put)(key, html)
         return html
+
+    def _render(self, tex: str, display: bool) -> str:
+        key = self._key(tex, display)
+        if key is not None:
+            assert self.cache is not None
+            cached = self.cache.get(key)
+            if cached is not None:
+                return cached
+        html = self.engine.render(tex, display, self.macros)
+        self.renders += 1
+        return self._accept(html, key)
+
+    def prefetch(self, formulas: Iterable[tuple[str, bool]]) -> None:
+        """Get every formula of ``formulas`` ready before the pages ask for them one by one.
+
+        Cached formulas are read from the cache; the others go to the engine in one pipelined pass
+        (`NodeKatex.render_many`) instead of one round trip each. A formula that fails is remembered and
+        its error raised when a page asks for it (the page reports it with its file and line). Engines
+        without ``render_many`` (markdown-katex starts a process per formula anyway) render on demand, and
+        so does every formula when the engine cannot run at all (each page then reports why).
+        """
+        todo: list[tuple[str, bool]] = []
+        keys: dict[tuple[str, bool], str | None] = {}
+        for item in dict.fromkeys(formulas):
+            if item in self._memory or item in self._failed:
+                continue
+            key = self._key(*item)
+            if key is not None:
+                assert self.cache is not None
+                cached = self.cache.get(key)
+                if cached is not None:
+                    self._memory[item] = cached
+                    continue
+            keys[item] = key
+            todo.append(item)
+        try:
+            many = getattr(self.engine, "render_many", None) if todo else None
+            replies = many(todo, self.macros) if many is not None else []
+        except RenderError:
+            return  # the engine cannot run: each page reports it for its formulas, as without a prefetch
+        for item, (ok, out) in zip(todo, replies):
+            self.renders += 1
+            try:
+                if not ok:
+                    raise RenderError(out)
+                self._memory[item] = self._accept(out, keys[item], later=True)
+            except RenderError as exc:
+                self._failed[item] = exc.message
 
     def close(self) -> None:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        if self.cache is not None:
+            self.cache.flush()
