@@ -34,6 +34,7 @@ from studylog.errors import StudylogError
 from studylog.site.examples import ExampleCache, source_fingerprint
 from studylog.site.extension import StudylogExtension
 from studylog.site.journal import journal_pages, read_entry
+from studylog.site import lightview
 from studylog.site.katex import ENGINES, MathRenderer, css_package, find_node_modules
 from studylog.site.state import PageContext, SiteOptions, SiteState, relative_url
 
@@ -88,6 +89,7 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
         self.state.examples = ExampleCache(ex_dir, fingerprint)
         self.state.example_timeout = float(self.config.example_timeout) or None
         config.markdown_extensions.append(StudylogExtension(state=self.state))  # type: ignore[arg-type]
+        lightview.install(config)  # search and the blog read pages without KaTeX's markup
         # markdown-exec renders an example's output (a fenced block for result="text") with these
         # extensions; without them the fence would show as literal backticks
         exts = list(config.markdown_extensions)
