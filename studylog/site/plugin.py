@@ -133,6 +133,7 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
             files.append(File.generated(config, src_uri, content=content))
         docs = Path(config.docs_dir).resolve()
         state.index = build_index(markdown_files([docs]), self.root)
+        state.renderer.prefetch((f.latex, f.display) for f in state.index.formulas)  # one pipelined pass
         for problem in state.index.problems:
             state.problem(str(problem), site_wide=True)
         if state.options.verify:
