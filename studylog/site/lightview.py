@@ -8,7 +8,7 @@ and leaves the written page as it was:
 
 * **search** (``on_page_context``): just before the search plugin (priority 0) indexes a page, its
   content becomes the light view, where each formula is one run of readable text (``ρₜ = β ρₜ₋₁``)
-  followed by its TeX command names (``(\rho \beta)``, so a search for ``\rho`` still finds it); just
+  followed by its TeX command names (``(rho beta)``, so a search for ``\rho`` still finds it); just
   after, the full HTML is put back for the template. If anything else changed the page in between,
   the build stops with an error rather than write a page without its formulas;
 * **read time** (``on_page_content``, before the blog plugin): a post's read time is Material's own
@@ -56,7 +56,7 @@ def search_view(content: str, memo: dict[str, str] | None = None) -> str:
     Examples:
         >>> formula = '<sl-katex data-search-exclude><code>η</code></sl-katex><span class="sl-tex" hidden>\\eta</span>'
         >>> search_view("<p>rate " + formula + " here</p>")
-        '<p>rate \\eta here</p>'
+        '<p>rate \\eta (eta) here</p>'
     """
     if "<sl-katex" not in content:
         return content

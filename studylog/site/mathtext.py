@@ -8,8 +8,9 @@ accents combine (``m̂``), matrices read ``(2, 1; 1, 3)``, and double-struck, sc
 become their Unicode math letters (``𝔼``, ``ℒ``). Unicode's tables of small letters are not in any
 well-kept library that takes MathML, so the two small maps below are written out here.
 
-It also lists a formula's TeX command names (``\eta``, ``\frac``), so a reader can still search for a
-formula by the commands they typed.
+It also lists a formula's TeX command names without their backslash (``eta frac``): a reader can still
+search for a formula by the commands they typed, since the search box reads ``\eta`` as ``eta`` (a
+backslash escapes the next character in Lunr's query syntax).
 """
 
 from __future__ import annotations
@@ -162,13 +163,13 @@ _COMMAND = re.compile(r"\\([A-Za-z]+)")
 
 
 def command_names(tex: str) -> list[str]:
-    r"""The TeX commands of ``tex`` a reader may search for, once each, in order (``['\\frac', '\\eta']``).
+    r"""The names of the TeX commands of ``tex`` a reader may search for, once each, in order.
 
     Examples:
         >>> command_names(r"\hat m_t = \frac{m_t}{1-\beta_1^t} \qquad \hat m")
-        ['\\hat', '\\frac', '\\beta']
+        ['hat', 'frac', 'beta']
     """
-    return list(dict.fromkeys("\\" + m for m in _COMMAND.findall(tex) if m not in _LAYOUT))
+    return list(dict.fromkeys(m for m in _COMMAND.findall(tex) if m not in _LAYOUT))
 
 
 _MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)
@@ -183,11 +184,11 @@ def readable(rendered: str, tex: str) -> str:
     Examples:
         >>> readable('<math xmlns="http://www.w3.org/1998/Math/MathML"><semantics><mrow><msub><mi>ρ</mi>'
         ...          '<mi>t</mi></msub><mo>=</mo><mi>β</mi></mrow></semantics></math>', r"\rho_t = \beta")
-        'ρₜ = β (\\rho \\beta)'
+        'ρₜ = β (rho beta)'
     """
     m = _MATH.search(rendered)
     text = mathml_text(m.group(0)) if m else None
-    if text is None:
-        return tex  # the command names are in it already
     names = command_names(tex)
+    if text is None:
+        text = tex
     return f"{text} ({' '.join(names)})" if names else text
