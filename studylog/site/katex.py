@@ -22,6 +22,7 @@ from typing import Protocol
 
 from studylog.errors import RenderError
 from studylog.site.katex_node import BATCH, RENDER_TIMEOUT_S, NodeKatex, clean_katex_message
+from studylog.site.mathtext import TEXT_VERSION, annotate
 from studylog.site.store import HtmlStore, digest
 
 __all__ = ["BATCH", "ENGINES", "Engine", "MarkdownKatex", "MathRenderer", "NoMath", "NodeKatex", "RenderCache",
@@ -129,7 +130,7 @@ class RenderCache(HtmlStore):
 
     def key(self, *, tex: str, display: bool, engine: str, version: str, macros: dict[str, str]) -> str:
         return digest({"tex": tex, "display": display, "engine": engine, "version": version, "macros": macros,
-                       "options": {"trust": False, "strict": "ignore", "output": "htmlAndMathml"}})  # fmt: skip
+                       "options": {"trust": False, "strict": "ignore", "output": "htmlAndMathml", "text": TEXT_VERSION}})  # fmt: skip
 
     def get(self, key: str) -> str | None:
         html = super().get(key)
@@ -229,14 +230,16 @@ class MathRenderer:
         return self.cache.key(tex=tex, display=display, engine=self.engine_name, version=self.version,
                               macros=used_macros(tex, self.macros))  # fmt: skip
 
-    def _accept(self, html: str, key: str | None, *, later: bool = False) -> str:
-        """Check a fresh render and store it in the cache (now, or on the writer thread)."""
+    def _accept(self, tex: str, html: str, key: str | None, *, later: bool = False) -> str:
+        """Check a fresh render, add its readable text (`annotate`) and store it in the cache (now, or on
+        the writer thread)."""
         refused = _UNTRUSTED.search(html)
         if refused:
             raise RenderError(
                 f"{refused.group(1)} is not allowed: KaTeX runs with trust off, so a formula cannot make links, "
                 "ids, classes, styles or images"
             )
+        html = annotate(html, tex)
         if self.cache is not None and key is not None:
             (self.cache.put_later if later else self.cache.put)(key, html)
         return html
@@ -250,7 +253,7 @@ class MathRenderer:
                 return cached
         html = self.engine.render(tex, display, self.macros)
         self.renders += 1
-        return self._accept(html, key)
+        return self._accept(tex, html, key)
 
     def prefetch(self, formulas: Iterable[tuple[str, bool]]) -> None:
         """Get every formula of ``formulas`` ready before the pages ask for them one by one.
@@ -285,7 +288,7 @@ class MathRenderer:
             try:
                 if not ok:
                     raise RenderError(out)
-                self._memory[item] = self._accept(out, keys[item], later=True)
+                self._memory[item] = self._accept(item[0], out, keys[item], later=True)
             except RenderError as exc:
                 self._failed[item] = exc.message
 

@@ -15,12 +15,13 @@ backslash escapes the next character in Lunr's query syntax).
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 
-__all__ = ["command_names", "mathml_text", "readable"]
+__all__ = ["ANNOTATION", "TEXT_VERSION", "annotate", "command_names", "mathml_text", "readable", "text_of"]
 
 # Unicode's subscript and superscript forms (the characters that have one).
 _SUB = dict(zip("0123456789+-−=()aehijklmnoprstuvxβγρφχ", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ", strict=True))
@@ -173,22 +174,47 @@ def command_names(tex: str) -> list[str]:
 
 
 _MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)
+#: where `annotate` puts the readable text in KaTeX's MathML (an annotation no browser displays)
+ANNOTATION = '<annotation encoding="text/plain">'
+#: part of the formula cache's key: a change to how the text reads must render the formulas again
+TEXT_VERSION = 1
+
+
+def text_of(rendered: str, tex: str) -> str:
+    r"""The readable text of one rendered formula: its ``text/plain`` annotation, else read from its MathML,
+    else (no MathML: ``engine: none``) the TeX itself.
+
+    Examples:
+        >>> text_of('<math xmlns="http://www.w3.org/1998/Math/MathML"><semantics><mrow><msub><mi>ρ</mi>'
+        ...         '<mi>t</mi></msub><mo>=</mo><mi>β</mi></mrow></semantics></math>', r"\rho_t = \beta")
+        'ρₜ = β'
+    """
+    at = rendered.find(ANNOTATION)
+    if at >= 0:
+        return html.unescape(rendered[at + len(ANNOTATION) : rendered.find("</annotation>", at)])
+    m = _MATH.search(rendered)
+    text = mathml_text(m.group(0)) if m else None
+    return tex if text is None else text
+
+
+def annotate(rendered: str, tex: str) -> str:
+    """``rendered`` with its readable text as a ``text/plain`` annotation of its MathML, computed once when
+    the formula is rendered and cached with it (a build then reads it instead of parsing MathML)."""
+    end = rendered.rfind("</semantics>")
+    if end < 0 or ANNOTATION in rendered:
+        return rendered
+    text = html.escape(text_of(rendered, tex), quote=False)
+    return f"{rendered[:end]}{ANNOTATION}{text}</annotation>{rendered[end:]}"
 
 
 def readable(rendered: str, tex: str) -> str:
     r"""What the search index holds for one formula: its readable text, then its TeX command names.
 
-    ``rendered`` is the engine's HTML (KaTeX's, with MathML); without MathML (``engine: none``) the
-    TeX itself is the text.
-
     Examples:
-        >>> readable('<math xmlns="http://www.w3.org/1998/Math/MathML"><semantics><mrow><msub><mi>ρ</mi>'
-        ...          '<mi>t</mi></msub><mo>=</mo><mi>β</mi></mrow></semantics></math>', r"\rho_t = \beta")
+        >>> readable('<math><semantics><mi>x</mi><annotation encoding="text/plain">ρₜ = β</annotation></semantics>'
+        ...          '</math>', r"\rho_t = \beta")
         'ρₜ = β (rho beta)'
     """
-    m = _MATH.search(rendered)
-    text = mathml_text(m.group(0)) if m else None
     names = command_names(tex)
-    if text is None:
-        text = tex
+    text = text_of(rendered, tex)
     return f"{text} ({' '.join(names)})" if names else text

@@ -3,6 +3,7 @@ the separator, and the written page keeps every formula's KaTeX."""
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -16,7 +17,7 @@ from mkdocs.exceptions import PluginError
 
 from studylog.site.extension import StudylogExtension, searchable_once
 from studylog.site.katex import MathRenderer
-from studylog.site.lightview import FORMULA, MORE, LightView, cut_excerpt_lines, reading_view, search_view
+from studylog.site.lightview import MORE, LightView, cut_excerpt_lines, formulas, reading_view, search_view
 from studylog.site.mathtext import command_names
 from tests.conftest import ROOT, mkdocs_build
 
@@ -55,12 +56,13 @@ def test_search_holds_each_formula_as_readable_text_and_its_command_names(katex:
 
 
 def test_the_extension_writes_formulas_the_light_view_recognises(katex: MathRenderer) -> None:
-    """The light view's pattern and the extension's wrapper must not drift apart."""
+    """The light view's markers and the extension's wrapper must not drift apart."""
     for tex in (r"a < b \text{ \& } c > d", r"\frac{1}{2}", "x"):
-        wrapped = searchable_once(katex.render(tex, True), tex)
-        m = FORMULA.fullmatch(wrapped)
-        assert m is not None, wrapped[:200]
-        assert m.group(1) == katex.render(tex, True)
+        rendered = katex.render(tex, True)
+        wrapped = "<p>" + searchable_once(rendered, tex) + "</p>"
+        ((start, middle, end, escaped),) = formulas(wrapped)
+        assert (start, end) == (3, len(wrapped) - 4)
+        assert wrapped[middle - len(rendered) : middle] == rendered and html.unescape(escaped) == tex
 
 
 def test_command_names_skip_layout_commands() -> None:
@@ -253,3 +255,11 @@ def test_read_time_counts_the_prose_and_search_reads_formulas(fixture_site, tmp_
     assert "Continue reading" in listing
     assert listing.count('class="katex"') == 2 and listing.count('class="katex-display"') == 1  # the first sentence's
     assert PROSE[0] in listing and PROSE[1] not in listing
+
+
+def test_each_rendered_formula_carries_its_text_as_a_mathml_annotation(katex: MathRenderer) -> None:
+    """Computed once when rendered and cached with the HTML, so a build reads it instead of parsing MathML."""
+    rendered = katex.render(r"\rho_t = \beta \rho_{t-1}", True)
+    semantics = rendered[rendered.index("<semantics>") : rendered.index("</semantics>")]
+    assert semantics.count('<annotation encoding="application/x-tex">') == 1  # KaTeX's own, kept
+    assert semantics.count('<annotation encoding="text/plain">ρₜ = β ρₜ₋₁</annotation>') == 1
