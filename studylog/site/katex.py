@@ -15,13 +15,15 @@ import json
 import os
 import re
 import subprocess
+import threading
+from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
 from studylog.errors import RenderError
-from studylog.site.katex_node import BATCH, RENDER_TIMEOUT_S, NodeKatex, clean_katex_message
+from studylog.site.katex_node import BATCH, RENDER_TIMEOUT_S, WINDOW, NodeKatex, Pending, clean_katex_message
 from studylog.site.mathtext import TEXT_VERSION, annotate
 from studylog.site.store import HtmlStore, digest
 
@@ -187,9 +189,18 @@ class MathRenderer:
         self.macros = dict(macros or {})
         self.cache = RenderCache(cache_dir) if cache_dir is not None else None
         self._engine: Engine | None = None
-        self.renders = 0
+        self._renders = 0
         self._memory: dict[tuple[str, bool], str] = {}  # this build: the blog renders each post 4 times
         self._failed: dict[tuple[str, bool], str] = {}  # prefetched formulas the engine refused, and why
+        self._cond = threading.Condition()  # guards _pending and _renders
+        self._pending: set[tuple[str, bool]] = set()  # sent to the engine by the prefetch, not yet back
+        self._feeder: threading.Thread | None = None
+
+    @property
+    def renders(self) -> int:
+        """How many formulas the engine rendered (a prefetch still under way is waited for)."""
+        self._join_feeder()
+        return self._renders
 
     @property
     def engine(self) -> Engine:
@@ -214,14 +225,20 @@ class MathRenderer:
         return self.engine.version
 
     def render(self, tex: str, display: bool) -> str:
-        remembered = self._memory.get((tex, display))
-        if remembered is not None:
-            return remembered
-        failed = self._failed.get((tex, display))
+        item = (tex, display)
+        html = self._memory.get(item)
+        if html is None and item in self._pending:
+            with self._cond:  # the prefetch has it in flight: wait for it rather than ask again
+                while item in self._pending:
+                    self._cond.wait()
+            html = self._memory.get(item)
+        if html is not None:
+            return html
+        failed = self._failed.get(item)
         if failed is not None:
             raise RenderError(failed)
         html = self._render(tex, display)
-        self._memory[(tex, display)] = html
+        self._memory[item] = html
         return html
 
     def _key(self, tex: str, display: bool) -> str | None:
@@ -252,22 +269,24 @@ class MathRenderer:
             if cached is not None:
                 return cached
         html = self.engine.render(tex, display, self.macros)
-        self.renders += 1
+        with self._cond:
+            self._renders += 1
         return self._accept(tex, html, key)
 
     def prefetch(self, formulas: Iterable[tuple[str, bool]]) -> None:
-        """Get every formula of ``formulas`` ready before the pages ask for them one by one.
+        """Get every formula of ``formulas`` ready while the pages are being built.
 
-        Cached formulas are read from the cache; the others go to the engine in one pipelined pass
-        (`NodeKatex.render_many`) instead of one round trip each. A formula that fails is remembered and
-        its error raised when a page asks for it (the page reports it with its file and line). Engines
-        without ``render_many`` (markdown-katex starts a process per formula anyway) render on demand, and
-        so does every formula when the engine cannot run at all (each page then reports why).
+        Cached formulas are read from the cache now; the others go to Node in batches on a feeder
+        thread (`WINDOW` in flight), so Node renders while Python builds pages; a page asking for a
+        formula still in flight waits for it. A formula that fails is remembered and its error raised
+        when a page asks for it (the page reports it with its file and line). markdown-katex starts a
+        process per formula anyway and renders on demand, and so does every formula when the engine
+        cannot run at all (each page then reports why).
         """
         todo: list[tuple[str, bool]] = []
         keys: dict[tuple[str, bool], str | None] = {}
         for item in dict.fromkeys(formulas):
-            if item in self._memory or item in self._failed:
+            if item in self._memory or item in self._failed or item in self._pending:
                 continue
             key = self._key(*item)
             if key is not None:
@@ -278,21 +297,61 @@ class MathRenderer:
                     continue
             keys[item] = key
             todo.append(item)
+        if not todo or self.engine_name == "markdown-katex":
+            return
         try:
-            many = getattr(self.engine, "render_many", None) if todo else None
-            replies = many(todo, self.macros) if many is not None else []
+            engine = self.engine
         except RenderError:
             return  # the engine cannot run: each page reports it for its formulas, as without a prefetch
-        for item, (ok, out) in zip(todo, replies):
-            self.renders += 1
+        if not isinstance(engine, NodeKatex):
+            self._settle(todo, engine.render_many(todo, self.macros), keys)  # type: ignore[attr-defined]
+            return
+        self._join_feeder()
+        with self._cond:
+            self._pending.update(todo)
+        self._feeder = threading.Thread(target=self._feed, args=(engine, todo, keys), name="katex-feeder", daemon=True)
+        self._feeder.start()
+
+    def _feed(self, engine: NodeKatex, todo: list[tuple[str, bool]], keys: dict[tuple[str, bool], str | None]) -> None:
+        window: deque[tuple[list[tuple[str, bool]], Pending]] = deque()
+        try:
+            for i in range(0, len(todo), BATCH):
+                window.append((todo[i : i + BATCH], engine.submit(todo[i : i + BATCH], self.macros)))
+                if len(window) >= WINDOW:
+                    batch, pending = window.popleft()
+                    self._settle(batch, engine.wait(pending), keys)
+            while window:
+                batch, pending = window.popleft()
+                self._settle(batch, engine.wait(pending), keys)
+        except RenderError:
+            pass  # Node stopped: what is left renders on demand, and each page reports the error
+        finally:
+            with self._cond:
+                self._pending.clear()
+                self._cond.notify_all()
+
+    def _settle(self, batch: list[tuple[str, bool]], replies: list[tuple[bool, str]],
+                keys: dict[tuple[str, bool], str | None]) -> None:  # fmt: skip
+        for item, (ok, out) in zip(batch, replies, strict=True):
             try:
                 if not ok:
                     raise RenderError(out)
                 self._memory[item] = self._accept(item[0], out, keys[item], later=True)
             except RenderError as exc:
                 self._failed[item] = exc.message
+        with self._cond:
+            self._renders += len(batch)
+            self._pending.difference_update(batch)
+            self._cond.notify_all()
+
+    def _join_feeder(self) -> None:
+        feeder = self._feeder
+        if feeder is not None and feeder is not threading.current_thread():
+            feeder.join()
+            self._feeder = None
 
     def close(self) -> None:
+        self._join_feeder()  # Node finishes what the prefetch sent: the cache gets it all
         if self._engine is not None:
             self._engine.close()
             self._engine = None

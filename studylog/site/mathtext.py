@@ -177,7 +177,10 @@ _MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)
 #: where `annotate` puts the readable text in KaTeX's MathML (an annotation no browser displays)
 ANNOTATION = '<annotation encoding="text/plain">'
 #: part of the formula cache's key: a change to how the text reads must render the formulas again
-TEXT_VERSION = 1
+TEXT_VERSION = 2
+# Characters beyond U+FFFF (𝔼) are written as references: one of them would make Python store the whole
+# page at 4 bytes a character instead of 2 (all of a build's pages are held in memory at once).
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def text_of(rendered: str, tex: str) -> str:
@@ -203,7 +206,7 @@ def annotate(rendered: str, tex: str) -> str:
     end = rendered.rfind("</semantics>")
     if end < 0 or ANNOTATION in rendered:
         return rendered
-    text = html.escape(text_of(rendered, tex), quote=False)
+    text = _ASTRAL.sub(lambda m: f"&#x{ord(m.group()):X};", html.escape(text_of(rendered, tex), quote=False))
     return f"{rendered[:end]}{ANNOTATION}{text}</annotation>{rendered[end:]}"
 
 

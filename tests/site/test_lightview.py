@@ -263,3 +263,10 @@ def test_each_rendered_formula_carries_its_text_as_a_mathml_annotation(katex: Ma
     semantics = rendered[rendered.index("<semantics>") : rendered.index("</semantics>")]
     assert semantics.count('<annotation encoding="application/x-tex">') == 1  # KaTeX's own, kept
     assert semantics.count('<annotation encoding="text/plain">ρₜ = β ρₜ₋₁</annotation>') == 1
+
+
+def test_the_annotation_keeps_pages_in_two_byte_strings(katex: MathRenderer) -> None:
+    """𝔼 (U+1D53C) is written as a reference: one such character would double the memory of every page."""
+    rendered = katex.render(r"\mathbb{E}[x]", False)
+    assert max(map(ord, rendered)) <= 0xFFFF and "&#x1D53C;[x]</annotation>" in rendered
+    assert search_view(searchable_once(rendered, r"\mathbb{E}[x]")) == "𝔼[x] (mathbb)"

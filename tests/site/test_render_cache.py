@@ -204,3 +204,20 @@ def test_a_dead_katex_process_is_a_clear_error_not_a_hang(tmp_path: Path) -> Non
     with pytest.raises(RenderError, match="not running"):
         r.render(*_many_formulas(5)[0])
     r.close()
+
+
+def test_pages_asking_while_the_prefetch_is_in_flight_get_the_same_html(tmp_path: Path) -> None:
+    """The prefetch renders on a thread: a formula still in flight is waited for, one it does not have
+    goes to Node ahead of the prefetch's remaining batches; either way the HTML is what a lone render gives."""
+    formulas = _many_formulas(600)
+    extra = (r"\int_0^1 x^2 \, dx = \frac{1}{3}", True)
+    lone = MathRenderer("katex", ROOT, None)
+    expected = {f: lone.render(*f) for f in [*formulas, extra]}
+    lone.close()
+    r = MathRenderer("katex", ROOT, tmp_path)
+    r.prefetch(formulas)
+    got = {extra: r.render(*extra), formulas[-1]: r.render(*formulas[-1]), formulas[0]: r.render(*formulas[0])}
+    got.update({f: r.render(*f) for f in formulas})
+    assert got == expected
+    assert r.renders == len(formulas) + 1
+    r.close()
