@@ -227,11 +227,11 @@ class MathRenderer:
     def render(self, tex: str, display: bool) -> str:
         item = (tex, display)
         html = self._memory.get(item)
-        if html is None and item in self._pending:
-            with self._cond:  # the prefetch has it in flight: wait for it rather than ask again
+        if html is None:
+            with self._cond:  # the prefetch may have it in flight: wait for it rather than ask again
                 while item in self._pending:
                     self._cond.wait()
-            html = self._memory.get(item)
+            html = self._memory.get(item)  # _settle stores a formula before it leaves _pending
         if html is not None:
             return html
         failed = self._failed.get(item)
