@@ -38,11 +38,10 @@ _INVISIBLE = {"\u2061", "\u2062", "\u2063", "\u2064", "\u200b"}  # function appl
 _OPENERS = set("([{⟨⌊⌈|‖∥")
 _CLOSERS = set(")]}⟩⌋⌉,;.!:") | _PRIMES
 _SPACED = set("=<>≤≥≈≠≡∼≃≅∝←→↔⇐⇒⇔↦⟶⟵∈∉∋⊂⊃⊆⊇+−±∓×·÷∘∧∨∪∩⊕⊗≪≫≺≻⪯⪰≲≳∣⊥∥")
-_NS = re.compile(r"^\{[^}]*\}")
 
 
 def _tag(el: ET.Element) -> str:
-    return _NS.sub("", el.tag)
+    return el.tag.rpartition("}")[2]  # without the MathML namespace
 
 
 def _script(text: str, table: dict[str, str], mark: str) -> str:
