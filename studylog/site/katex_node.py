@@ -158,10 +158,36 @@ class NodeKatex:
                 self._cond.notify_all()
 
     def render(self, tex: str, display: bool, macros: dict[str, str]) -> str:
-        ((ok, out),) = self.wait(self.submit([(tex, display)], macros))
+        with self._cond:
+            if self._reader is None and self._dead is None and self._proc.poll() is None:
+                # nothing in flight: one round trip on this thread (a reader thread would cost a
+                # handoff per formula: 0.85 CPU s per 3,000 formulas against 0.26)
+                results = self._round_trip([(tex, display)], macros)
+            else:
+                results = None
+        if results is None:
+            results = self.wait(self.submit([(tex, display)], macros))
+        ((ok, out),) = results
         if not ok:
             raise RenderError(out)
         return out
+
+    def _round_trip(self, formulas: list[tuple[str, bool]], macros: dict[str, str]) -> list[tuple[bool, str]]:
+        """Send one batch and read its reply here (the caller holds the lock and no reader runs)."""
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(json.dumps({"batch": formulas, "macros": macros}).encode("utf-8") + b"\n")
+            self._proc.stdin.flush()
+            reply = json.loads(self._read_line(what=f"rendering {len(formulas)} formula(s)"))
+        except (OSError, ValueError, RenderError) as exc:
+            self._dead = exc.message if isinstance(exc, RenderError) else "the KaTeX process ended unexpectedly"
+            if self._proc.poll() is None:
+                self._proc.kill()
+            raise RenderError(self._dead) from None
+        results = [(bool(ok), str(text) if ok else clean_katex_message(str(text))) for ok, text in reply.get("results", [])]
+        if len(results) != len(formulas):
+            raise RenderError(clean_katex_message(str(reply.get("error", "KaTeX's reply does not match the request"))))
+        return results
 
     def render_many(self, formulas: list[tuple[str, bool]], macros: dict[str, str]) -> list[tuple[bool, str]]:
         """Render ``formulas`` in batches, `WINDOW` in flight: ``(True, html)`` or ``(False, error)`` for each."""
