@@ -95,6 +95,7 @@ class _Scanner:
         self.buf: list[str] = []
         self.references = references
         self.escape_at: set[int] = set()  # positions of "]" that close plain (escaped) brackets
+        self.single_end = 0  # the index after the last $…$ formula found
 
     # ---------------------------------------------------------------- positions and output
     def row(self, pos: int) -> int:
@@ -133,8 +134,18 @@ class _Scanner:
         return not _BLOCK_START.match(nxt[quote:])
 
     # ---------------------------------------------------------------- formulas
+    def unquote(self, i: int, body: str) -> str:
+        """``body`` of a formula opened at ``i`` without the quote marks its continuation lines start with."""
+        depth = self.s[self.starts[self.row(i)] : i].count(">")
+        if not depth or "\n" not in body:
+            return body
+        marks = re.compile(rf"^[ \t]*(?:>[ \t]?){{1,{depth}}}", re.MULTILINE)
+        first, _, rest = body.partition("\n")
+        return first + "\n" + marks.sub("", rest)
+
     def _math(self, i: int, body: str, delimiter: Delimiter, end: int) -> Math:
         """The formula opened at ``i`` whose closing delimiter ends at ``end``: display when alone on its line(s)."""
+        body = self.unquote(i, body)
         prefix = self.display_prefix(i)
         display = prefix is not None and not self.s[end : line_end(self.s, end)].strip()
         row = self.row(i)
@@ -151,7 +162,7 @@ class _Scanner:
         body = self.s[i + 2 : j]
         if not body.strip():
             self.warn(i, NoteKind.EMPTY_FORMULA, "empty formula '$$$$': kept as text")
-            return None, i + 2
+            return None, j + 2
         return self._math(i, body, Delimiter.DOUBLE, j + 2), j + 2
 
     def backslashed(self, i: int, delimiter: Delimiter) -> tuple[Math | None, int]:
@@ -164,7 +175,7 @@ class _Scanner:
                 body = s[i + 3 : k]
                 if not body.strip():
                     self.warn(i, NoteKind.EMPTY_FORMULA, f"empty formula '{delimiter}{closing}': kept as text")
-                    return None, i + 3
+                    return None, k + 3
                 math = self._math(i, body, delimiter, k + 3)
                 if delimiter is Delimiter.BRACKET and not math.display:
                     self.warn(
@@ -218,7 +229,8 @@ class _Scanner:
                 body = s[i + 1 : k]
                 if not body.strip():
                     return None
-                return Math(body, Delimiter.DOLLAR, False, self.line(i), row, in_table, "")
+                self.single_end = k + 1
+                return Math(self.unquote(i, body), Delimiter.DOLLAR, False, self.line(i), row, in_table, "")
             k += 1
         if _OPENS_FORMULA.match(nxt):
             self.warn(
@@ -240,8 +252,8 @@ class _Scanner:
         for delimiter in (Delimiter.PAREN, Delimiter.BRACKET):
             if s.startswith(delimiter.value, i):
                 math, end = self.backslashed(i, delimiter)
-                self.emit(math or Dollar(delimiter.value), i)
-                return end if math is not None else i + 3
+                self.emit(math or Dollar(s[i:end]), i)
+                return end
         if c == "\\" and i + 1 < self.n and s[i + 1] != "\n":
             if s[i + 1] == "$":
                 self.emit(Dollar("\\$"), i)
@@ -272,14 +284,14 @@ class _Scanner:
             return end
         if s.startswith("$$", i):
             math, end = self.double(i)
-            self.emit(math or Dollar("$$"), i)
+            self.emit(math or Dollar(s[i:end]), i)
             if math is not None and math.display:
                 end = line_end(s, end)  # drop trailing spaces after a display formula
             return end
         if c == "$":
             math = self.single(i) if self.single_dollar else None
             self.emit(math or Dollar("$"), i)
-            return i + 1 if math is None else i + len(math.body) + 2
+            return i + 1 if math is None else self.single_end
         self.buf.append(c)
         return i + 1
 
