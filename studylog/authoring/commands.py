@@ -1,4 +1,4 @@
-r"""The ``studylog new`` and ``studylog import`` subcommands (argparse), for `cli` to mount.
+r"""The ``studylog new``, ``studylog import`` and ``studylog init`` subcommands (argparse), for `cli` to mount.
 
 Each command function takes the parsed arguments and returns the exit code: 0 on success, 1 when a
 log exists already or a post could not be converted (``FILE:LINE: message`` on stderr), and argparse's
@@ -21,9 +21,10 @@ from typing import Any
 
 from studylog.authoring.importer import run_import
 from studylog.authoring.new import create_log
+from studylog.authoring.project import create_project
 from studylog.errors import StudylogError
 
-__all__ = ["add_subcommands", "cmd_import", "cmd_new", "iso_date"]
+__all__ = ["add_subcommands", "cmd_import", "cmd_init", "cmd_new", "iso_date"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -126,6 +127,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    r"""``studylog init``: create a new site of your own and print what to do next.
+
+    Returns:
+        0, or 1 when the folder is not empty or the package name is unusable (``PATH: message``).
+    """
+    try:
+        files = create_project(
+            args.target,
+            name=args.name,
+            url=args.url,
+            repo=args.repo,
+            package=args.package,
+            showcase=args.showcase,
+            categories=args.categories,
+        )
+    except StudylogError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{args.target}: {len(files)} files written. Next:")
+    print(f"  cd {args.target} && python3 -m venv .venv && .venv/bin/pip install -e . && npm install")
+    print("  .venv/bin/mkdocs build --strict")
+    print("  .venv/bin/studylog import path/to/_posts   # to move a Jekyll blog in")
+    return 0
+
+
 def add_subcommands(subparsers: Any) -> None:
     r"""Add ``new`` and ``import`` to ``subparsers`` (from `add_subparsers`).
 
@@ -209,3 +236,31 @@ def add_subcommands(subparsers: Any) -> None:
         help="the old site's address, e.g. https://me.github.io (default: _config.yml's url and baseurl)",
     )
     imp.set_defaults(func=cmd_import)
+
+    init = subparsers.add_parser(
+        "init",
+        help="create a new site of your own",
+        description="Create a new studylog project in TARGET (a new or empty folder): mkdocs.yml with your site's "
+        "name, URL and repository, pyproject.toml depending on studylog, your own implementation package with "
+        "one implemented formula, a first log that links it, and package.json for KaTeX. It builds with "
+        "'mkdocs build --strict' as it is; then 'studylog import' moves a Jekyll blog in.",
+    )
+    init.add_argument("target", type=Path, metavar="TARGET", help="the new project's folder")
+    init.add_argument("--name", required=True, help="the site's name (site_name)")
+    init.add_argument("--url", required=True, help="the site's address (site_url), e.g. https://me.github.io/logs/")
+    init.add_argument("--repo", required=True, help="the repository's address (repo_url), e.g. https://github.com/me/logs")
+    init.add_argument("--package", default=None, help="the implementation package (default: from TARGET's name)")
+    init.add_argument(
+        "--showcase",
+        action="store_true",
+        help="also copy studylog's Day-7 log, checked against studylog's own implementations (default: drop it)",
+    )
+    init.add_argument(
+        "--category",
+        dest="categories",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="a blog category (repeatable; default: 'Study log'; import adds the posts' own)",
+    )
+    init.set_defaults(func=cmd_init)
