@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import filecmp
+import re
 import shutil
 import urllib.parse
 from collections import Counter
@@ -151,6 +152,15 @@ def _plan(path: Path, docs_dir: Path, site: JekyllSite | None) -> tuple[_Planned
     return _Planned(path, name, text, target), old_url
 
 
+def _site_path(config: Path | None) -> str:
+    """The path of ``site_url`` in ``config`` (``/`` when there is none)."""
+    if config is None or not config.is_file():
+        return "/"
+    m = re.search(r"^site_url:\s*['\"]?(?P<url>[^'\"\s#]+)", config.read_text(encoding="utf-8"), re.MULTILINE)
+    path = urllib.parse.urlsplit(m.group("url")).path if m else "/"
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
 def _write(post: ConvertedPost, target: Path, *, force: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -217,7 +227,7 @@ def run_import(
             url=f"{parts.scheme}://{parts.netloc}",
             baseurl=parts.path.rstrip("/"),
         )
-    index = ImportIndex(site, docs_dir)
+    index = ImportIndex(site, docs_dir, _site_path(mkdocs_config))
     planned: list[_Planned] = []
     targets: dict[Path, str] = {}
     for path in posts:

@@ -43,6 +43,7 @@ class ImportIndex:
 
     site: JekyllSite | None
     docs_dir: Path
+    site_path: str = "/"  # the path of the new site's site_url: raw HTML links need it (MkDocs leaves them alone)
     by_url: dict[str, Path] = field(default_factory=dict)  # normalized old URL path -> log
     by_name: dict[str, Path] = field(default_factory=dict)  # file name without extension -> log
     by_source: dict[Path, Path] = field(default_factory=dict)  # resolved post file -> log
@@ -133,7 +134,9 @@ class PostRewriter:
         """Text: Liquid, then HTML ``src``/``href`` and reference definitions."""
         text = self.liquid.process(text, line)
         if "=" in text:
-            text = _HTML_ATTR.sub(lambda m: m.group("pre") + m.group("q") + self.url(m.group("url"), line) + m.group("q"), text)
+            text = _HTML_ATTR.sub(
+                lambda m: m.group("pre") + m.group("q") + self.url(m.group("url"), line, html=True) + m.group("q"), text
+            )
         if "]:" in text and (m := _REFERENCE.match(text)):
             url = m.group("url")
             new = "<" + self.url(url[1:-1], line) + ">" if url.startswith("<") else self.url(url, line)
@@ -154,8 +157,12 @@ class PostRewriter:
         return f"({m.group('sp')}{new}{m.group('rest')})"
 
     # ------------------------------------------------------------------ one URL
-    def url(self, url: str, line: int) -> str:
-        """Where ``url`` of the post's ``line`` points in the log (see the module's rules)."""
+    def url(self, url: str, line: int, *, html: bool = False) -> str:
+        """Where ``url`` of the post's ``line`` points in the log (see the module's rules).
+
+        In raw HTML (``html``), which MkDocs does not rewrite, a file is linked by its path below the
+        new site's address, and a post on the old site (its page's address is the blog plugin's).
+        """
         if not url or url.startswith(("#", "(")) or url.lower().startswith(_SKIP_SCHEMES) or "[" in url or "]" in url:
             return url
         parts = urllib.parse.urlsplit(url)
@@ -170,13 +177,21 @@ class PostRewriter:
         if not path:
             return url
         log = self._post_for(path)
-        if log is not None:
+        if log is not None and not html:
             return _relative(log, self.log.parent) + fragment
+        if log is not None:
+            old = url if on_old_site else self._old_site_url(path)
+            self.warn(line, NoteKind.OLD_SITE_LINK, f"'{path}' in raw HTML stays on the old site ({old or 'unknown'}): "
+                      "a Markdown link [text](…) would reach the post's log")  # fmt: skip
+            return old or url
         suffix = PurePosixPath(urllib.parse.unquote(path)).suffix.lower()
         if suffix not in _PAGE_SUFFIXES and (found := self.index.local_file(path, self.source)) is not None:
             target = self.index.copy_target(found)
             self.index.copies.setdefault(target, found)
             query = f"?{parts.query}" if parts.query else ""
+            if html:
+                rel = target.relative_to(self.index.docs_dir).as_posix()
+                return self.index.site_path + urllib.parse.quote(rel, safe="/-_.~()!*'") + query + fragment
             return _relative(target, self.log.parent) + query + fragment
         if on_old_site:
             return url  # a page of the old site: the absolute link keeps working while it does

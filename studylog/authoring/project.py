@@ -16,6 +16,7 @@ import importlib.resources
 import json
 import keyword
 import re
+import sys
 from pathlib import Path
 
 from studylog.authoring.errors import AuthoringError
@@ -208,13 +209,14 @@ def package_name(text: str) -> str:
     r"""A Python package name made of ``text`` (e.g. a folder's name).
 
     Examples:
-        >>> package_name("My Study-Log"), package_name("2021 logs"), package_name("class")
-        ('my_study_log', 'logs_2021', 'class_logs')
+        >>> package_name("My Study-Log"), package_name("2021 logs"), package_name("class"), package_name("site")
+        ('my_study_log', 'logs_2021_logs', 'class_logs', 'site_logs')
     """
     name = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "logs"
     if name[0].isdigit():
         name = f"logs_{name}"
-    return f"{name}_logs" if keyword.iskeyword(name) else name
+    taken = keyword.iskeyword(name) or name in sys.stdlib_module_names or name in ("studylog", "tests", "docs")
+    return f"{name}_logs" if taken else name
 
 
 def _repo_name(repo: str) -> str:
@@ -252,7 +254,7 @@ def create_project(
         AuthoringError: if ``target`` holds files already, or ``package`` is no Python package name.
     """
     package = package or package_name(target.resolve().name)
-    if not package.isidentifier() or keyword.iskeyword(package) or package in ("studylog", "tests", "docs"):
+    if not package.isidentifier() or package != package_name(package):
         raise AuthoringError(f"{package!r} cannot be the implementation package's name", path=str(target))
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise AuthoringError("the folder exists and is not empty: studylog init never overwrites", path=str(target))
