@@ -27,7 +27,7 @@ from studylog.authoring.kramdown_math import Math, Token, scan_math, undo_escape
 from studylog.authoring.lists import reindent_lists
 from studylog.authoring.notes import Note, NoteKind
 from studylog.authoring.slug import slugify
-from studylog.authoring.structure import insert_excerpt, unquote_math
+from studylog.authoring.structure import insert_excerpt, markdown_in_html, unquote_math
 from studylog.authoring.writer import IMPORTED_ATTRS, Rewriter, Written, write_tokens
 from studylog.errors import StudylogError
 
@@ -305,7 +305,7 @@ def convert_post(
             Note(path, None, "front matter keys dropped (the blog plugin has no use for them): " + ", ".join(dropped),
                  NoteKind.DROPPED_KEYS),
         )  # fmt: skip
-    body = unquote_math(reindent_lists(converted.markdown.lstrip("\n").rstrip()))
+    body = markdown_in_html(unquote_math(reindent_lists(converted.markdown.lstrip("\n").rstrip())))
     if options.excerpt:
         separator = fm.data.get("excerpt_separator", options.excerpt_separator)
         body = insert_excerpt(body, str(separator) if separator is not None else None).rstrip()

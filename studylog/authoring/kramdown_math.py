@@ -10,9 +10,10 @@ r"""Find the formulas of a Jekyll (kramdown + MathJax) post: every delimiter Mat
 
 Rules for a single ``$`` (MathJax's pairing, with pandoc's currency guard):
 
-* ``\$`` is a literal dollar; so is a ``$`` after a digit (``100$``), before a space or the end of
-  the line, or in a pair that looks like prices: the opening ``$`` is followed by a digit and the
-  closing one follows a space or is followed by a digit (``$5 and $10``, ``$5-$10``);
+* ``\$`` is a literal dollar; so is a ``$`` after a digit (``100$``), before the end of the line,
+  or in a pair that looks like prices: the opening ``$`` is followed by a digit and the closing one
+  is followed by a digit (``$5 and $10``, ``$5-$10``), or follows a space and opens a formula itself
+  (``$5 while $x$``); ``$1 = 1(1+1)/2 $`` is a formula, as MathJax reads it;
 * a formula closes on its own line or on a continuation line of the same paragraph (not a new list
   item, heading, quote, table row or fence); in a table row it cannot cross a ``|`` that does not
   follow a backslash (kramdown splits the cells first) and it cannot contain a code span; spaces inside
@@ -224,8 +225,8 @@ class _Scanner:
                 break
             elif c == "$":
                 after = s[k + 1] if k + 1 < n else ""
-                if nxt.isdigit() and (s[k - 1].isspace() or after.isdigit()):
-                    return None  # prices: $5 and $10, $5-$10
+                if nxt.isdigit() and (after.isdigit() or s[k - 1].isspace() and (after.isalpha() or after == "\\")):
+                    return None  # prices: $5 and $10, $5-$10, $5 while $x$
                 body = s[i + 1 : k]
                 if not body.strip():
                     return None

@@ -4,6 +4,9 @@ r"""Block-level fixes on a converted log's Markdown: display math in blockquotes
   ``>``. A blockquote holding display math is therefore written as an HTML blockquote whose content
   is Markdown (``<blockquote markdown>``, the ``md_in_html`` extension): the formula stays display math,
   the quote stays a quote.
+* MathJax finds math in a page's raw HTML too (``<center>$x$</center>``), but Python-Markdown leaves
+  an HTML block as it is: a block holding a formula gets the ``markdown`` attribute (``md_in_html``),
+  so that its formulas are rendered and checked like the others.
 * mkdocs-material's blog shows a post's excerpt, the part before ``<!-- more -->``, on its index,
   archive and category pages; without it, each of those pages embeds every whole post. A post that
   has its blog's own separator gets ``<!-- more -->`` in its place; any other gets one after its first
@@ -14,7 +17,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MORE", "insert_excerpt", "unquote_math"]
+from markdown.util import BLOCK_LEVEL_ELEMENTS
+
+__all__ = ["MORE", "insert_excerpt", "markdown_in_html", "unquote_math"]
 
 #: mkdocs-material's excerpt separator
 MORE = "<!-- more -->"
@@ -99,6 +104,59 @@ def unquote_math(markdown: str) -> str:
         out += ["", f"{indent}</blockquote>"]
         i = end
     return "\n".join(out)
+
+
+_HTML_START = re.compile(r"^(?P<indent> {0,3})<(?P<tag>[A-Za-z][\w-]*)(?P<attrs>(?:\s[^>]*?)?)(?P<end>/?>)")
+_LOG_MATH = re.compile(r"\$`|^[ \t]*`{3,}math", re.MULTILINE)
+
+
+def markdown_in_html(body: str) -> str:
+    r"""``body`` with a ``markdown`` attribute on each raw HTML block that holds a formula.
+
+    The block runs from its block-level opening tag at the start of a line to its closing tag (or
+    the first blank line when it is never closed); blocks in fences are left alone.
+
+    Examples:
+        >>> print(markdown_in_html('<center>a $`x`$ b</center>\n\n<p align="center">\nno math\n</p>\n'))
+        <center markdown>a $`x`$ b</center>
+        <BLANKLINE>
+        <p align="center">
+        no math
+        </p>
+        <BLANKLINE>
+    """
+    lines = body.split("\n")
+    fence: str | None = None
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        f = _FENCE.match(line)
+        if fence is not None:
+            if f and set(line.strip()) == {fence[0]} and len(line.strip()) >= len(fence):
+                fence = None
+            k += 1
+            continue
+        if f:
+            fence = f.group("marks")
+            k += 1
+            continue
+        m = _HTML_START.match(line)
+        if not m or m.group("tag").lower() not in BLOCK_LEVEL_ELEMENTS or m.group("end") == "/>":
+            k += 1
+            continue
+        tag = m.group("tag").lower()
+        depth, end = 0, k
+        for end in range(k, len(lines)):
+            lower = lines[end].lower()
+            depth += len(re.findall(rf"<{tag}\b", lower)) - lower.count(f"</{tag}")
+            if depth <= 0 or (end > k and not lines[end].strip()):
+                break
+        block = "\n".join(lines[k : end + 1])
+        if _LOG_MATH.search(block) and not re.search(r"\bmarkdown\b", m.group("attrs")):
+            at = m.end("attrs")
+            lines[k] = line[:at] + " markdown" + line[at:]
+        k = end + 1
+    return "\n".join(lines)
 
 
 def insert_excerpt(body: str, separator: str | None = None) -> str:

@@ -394,3 +394,19 @@ def test_a_writer_that_changes_a_formula_is_caught(monkeypatch):
     assert error_of("$\\eta g$\n") == (
         "post.md:4: 1 formulas found, 1 written: the formula '\\eta g' found here is not in the log"
     )
+
+
+# ------------------------------------------------------------------------------------------------ raw HTML
+
+
+def test_a_formula_in_a_raw_html_block_is_rendered_because_the_block_gets_markdown():
+    # MathJax rendered math inside <center>; Python-Markdown leaves raw HTML alone unless told (md_in_html)
+    src = '<center>넓이 $\\leq$ 넓이</center>\n\n<p align="center">\n$x$\n</p>\n\n<div>no math</div>\n'
+    assert log_body(src) == (
+        '<center markdown>넓이 $`\\leq`$ 넓이</center>\n\n<p align="center" markdown>\n$`x`$\n</p>\n\n<div>no math</div>\n'
+    )
+
+
+def test_a_closing_dollar_after_a_space_at_the_end_is_still_math_as_mathjax_reads_it():
+    assert [f.latex for f in convert("> (1) 성립함 : $1 = 1(1+1)/2 $\n").found] == ["1 = 1(1+1)/2"]
+    assert convert("costs $5 and $10, or $5 while $x$\n").found[0].latex == "x"
