@@ -22,6 +22,9 @@ __all__ = ["count_log", "count_post"]
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _BACKSLASH_MATH = re.compile(r"\\\((?P<inline>.+?)\\\)|\\\[(?P<display>.+?)\\\]", re.DOTALL)
 
+_TAG = re.compile(r"<[^<>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_MARKDOWN_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w-]*)\b[^<>\n]*\bmarkdown\b[^<>\n]*>")
 _SOURCE = MarkdownIt("commonmark").enable("table").use(
     dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=False, double_inline=True
 )
@@ -47,6 +50,9 @@ def count_post(text: str) -> int:
             count += 1
         elif tok.type == "fence" and tok.info.strip().startswith("math"):
             count += 1
+        elif tok.type == "html_block":  # MathJax reads the text of raw HTML too (not of comments)
+            text_only = _TAG.sub(" ", _COMMENT.sub(" ", tok.content))
+            count += count_post(text_only) if text_only != tok.content else 0
         elif tok.type == "inline" and tok.children:
             plain = "".join(
                 c.content if c.type == "text" else "\n" if c.type in ("softbreak", "hardbreak") else "\0"
@@ -57,9 +63,25 @@ def count_post(text: str) -> int:
 
 
 def count_log(text: str) -> int:
-    """The formulas of a log in markdown-katex syntax: math fences, and code spans with ``$`` on both sides."""
+    """The formulas of a log in markdown-katex syntax: math fences, and code spans with ``$`` on both sides.
+
+    An HTML element with the ``markdown`` attribute holds Markdown (``md_in_html``): its tags are dropped first.
+    """
+    body = _body(text)
+    out: list[str] = []
+    depth, tag = 0, ""
+    for line in body.split("\n"):  # inside an element with the markdown attribute, tags are not Markdown's business
+        m = _MARKDOWN_TAG.search(line) if not depth else None
+        if m:
+            tag = m.group("tag").lower()
+        if m or depth:
+            lower = line.lower()
+            depth += len(re.findall(rf"<{tag}\b", lower)) - lower.count(f"</{tag}")
+            line = _TAG.sub("", line)
+        out.append(line)
+    body = "\n".join(out)
     count = 0
-    for tok in _walk(_LOG.parse(_body(text))):
+    for tok in _walk(_LOG.parse(body)):
         if tok.type == "fence" and tok.info.strip().startswith("math"):
             count += 1
         elif tok.type == "inline" and tok.children:

@@ -10,7 +10,7 @@ r"""Find the formulas of a Jekyll (kramdown + MathJax) post: every delimiter Mat
 
 Rules for a single ``$`` (MathJax's pairing, with pandoc's currency guard):
 
-* ``\$`` is a literal dollar; so is a ``$`` after a digit (``100$``), before the end of the line,
+* ``\$`` is a literal dollar; so is a ``$`` after a digit (``100$``), one that ends its paragraph,
   or in a pair that looks like prices: the opening ``$`` is followed by a digit and the closing one
   is followed by a digit (``$5 and $10``, ``$5-$10``), or follows a space and opens a formula itself
   (``$5 while $x$``); ``$1 = 1(1+1)/2 $`` is a formula, as MathJax reads it;
@@ -199,8 +199,13 @@ class _Scanner:
         s, n = self.s, self.n
         prev = s[i - 1] if i > 0 else ""
         nxt = s[i + 1] if i + 1 < n else ""
-        if prev.isdigit() or nxt in ("", "\n"):
+        if prev.isdigit() or nxt == "":
             return None
+        opener = nxt  # the formula's first character (on the next line when the "$" ends its line)
+        if nxt == "\n":
+            opener = s[i + 2 : line_end(s, i + 2)].lstrip()[:1] if self.continues(i + 1) else ""
+            if not _OPENS_FORMULA.match(opener):
+                return None
         row = self.row(i)
         in_table = row in self.table_rows
         crossed = False  # whether the search went on to a continuation line
@@ -208,7 +213,7 @@ class _Scanner:
         while k < n:
             c = s[k]
             if c == "\n":
-                if in_table or not _OPENS_FORMULA.match(nxt) or not self.continues(k):
+                if in_table or not _OPENS_FORMULA.match(opener) or not self.continues(k):
                     break
                 crossed = True
             elif crossed and s.startswith("](", k) and (end := paren_end(s, k + 1)) is not None:
@@ -233,7 +238,7 @@ class _Scanner:
                 self.single_end = k + 1
                 return Math(self.unquote(i, body), Delimiter.DOLLAR, False, self.line(i), row, in_table, "")
             k += 1
-        if _OPENS_FORMULA.match(nxt):
+        if _OPENS_FORMULA.match(opener):
             self.warn(
                 i,
                 NoteKind.UNBALANCED,

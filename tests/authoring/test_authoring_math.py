@@ -410,3 +410,9 @@ def test_a_formula_in_a_raw_html_block_is_rendered_because_the_block_gets_markdo
 def test_a_closing_dollar_after_a_space_at_the_end_is_still_math_as_mathjax_reads_it():
     assert [f.latex for f in convert("> (1) 성립함 : $1 = 1(1+1)/2 $\n").found] == ["1 = 1(1+1)/2"]
     assert convert("costs $5 and $10, or $5 while $x$\n").found[0].latex == "x"
+
+
+def test_a_dollar_ending_its_line_opens_a_formula_on_the_next_lines_as_mathjax_reads_it():
+    src = "Matrix 1: $\n\\begin{bmatrix} 3 \\end{bmatrix}\n$, Matrix 2: $\n\\begin{bmatrix} 5 \\end{bmatrix}\n$.\n"
+    assert [f.latex for f in convert(src).found] == ["\\begin{bmatrix} 3 \\end{bmatrix}", "\\begin{bmatrix} 5 \\end{bmatrix}"]
+    assert log_body("끝에 $\n\n다음\n") == "끝에 $\n\n다음\n"  # a dollar that ends its paragraph is a dollar
