@@ -23,12 +23,12 @@ from studylog.authoring.errors import ConversionError, FormulaCountError
 from studylog.authoring.formulas import log_formulas, missing_formulas
 from studylog.authoring.frontmatter import FrontMatter, LogMeta, render_front_matter, split_front_matter
 from studylog.authoring.jekyll_meta import jekyll_to_log_meta
-from studylog.authoring.kramdown_math import Math, Token, scan_math, undo_escapes
+from studylog.authoring.kramdown_math import Math, Token, scan_math
 from studylog.authoring.lists import reindent_lists
 from studylog.authoring.notes import Note, NoteKind
 from studylog.authoring.slug import slugify
 from studylog.authoring.structure import insert_excerpt, markdown_in_html, unquote_math
-from studylog.authoring.writer import IMPORTED_ATTRS, Rewriter, Written, write_tokens
+from studylog.authoring.writer import IMPORTED_ATTRS, Rewriter, Written, formula_latex, write_tokens
 from studylog.errors import StudylogError
 
 __all__ = ["ConvertOptions", "ConvertedPost", "FoundFormula", "Note", "convert_post", "identify_post", "read_post"]
@@ -130,7 +130,7 @@ def _formulas(tokens: list[Token], *, path: str) -> list[FoundFormula]:
     found: list[FoundFormula] = []
     for tok in tokens:
         if isinstance(tok, Math):
-            latex, _ = undo_escapes(tok.body, tok.delimiter, table_row=tok.table_row)
+            latex, _, _ = formula_latex(tok)
             if "`" in latex and not tok.fenced:
                 raise ConversionError(
                     f"the formula '{_one_line(latex)}' holds a backtick, which inline math cannot hold",
@@ -152,7 +152,11 @@ def _escape_notes(written: Written, *, path: str) -> list[Note]:
             NoteKind.KRAMDOWN_ESCAPE,
         )
         for line, escape in written.lossy
-    ]
+    ] + [
+        Note(path, line, "a command used as a sub- or superscript without braces (MathJax reads it, KaTeX does "
+             "not) is written in braces: X^\\tilde{C} as X^{\\tilde{C}}", NoteKind.KATEX_COMPAT)
+        for line in written.braced
+    ]  # fmt: skip
 
 
 def _line_breaks_made_spaces(text: str, *, path: str) -> tuple[str, list[Note]]:

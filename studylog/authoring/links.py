@@ -33,6 +33,7 @@ _REFERENCE = re.compile(r"^(?P<pre>[ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*)(?P<url><[^
 _DESTINATION = re.compile(
     r"""^\((?P<sp>\s*)(?P<url><[^>\n]*>|.*?)(?P<rest>(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*)\)$""", re.DOTALL
 )
+_NESTED_LINK = re.compile(r"\[[^\]\n]*\]\((?P<url>[^()\s]+)\)")
 _PAGE_SUFFIXES = ("", ".html", ".htm", ".md", ".markdown")
 _SKIP_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "ftp:")
 
@@ -150,6 +151,10 @@ class PostRewriter:
         if m is None:
             return destination
         url = m.group("url")
+        if inner := _NESTED_LINK.fullmatch(url):
+            self.warn(line, NoteKind.MALFORMED_LINK, f"the link's address '{url}' is itself a link: "
+                      f"'{inner.group('url')}' is used")  # fmt: skip
+            url = inner.group("url")
         if url.startswith("<"):
             new = "<" + self.url(url[1:-1], line) + ">"
         else:

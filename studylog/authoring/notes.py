@@ -17,6 +17,8 @@ class NoteKind(Enum):
 
     DROPPED_KEYS = "front matter dropped"  #: front matter keys the blog plugin has no use for
     FRONT_MATTER = "front matter value"  #: a front matter value that could not be kept as it was
+    KATEX_COMPAT = "braces for KaTeX"  #: a command used as a script without braces (MathJax only): braced
+    MALFORMED_LINK = "malformed link"  #: a link whose address is itself a Markdown link: the inner one is used
     KRAMDOWN_ESCAPE = "kramdown escape"  #: an escape inside $...$ undone as kramdown did (may change the LaTeX)
     UNBALANCED = "unclosed math delimiter"  #: a delimiter that opens no formula: kept as text
     EMPTY_FORMULA = "empty formula"  #: a pair of delimiters with nothing between: kept as text

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 
 from typing import Protocol
 
+from studylog.authoring.katex_compat import brace_script_commands
 from studylog.authoring.tokens import PREFIX, Destination, Dollar, Math, Newline, Text, Token, Verbatim, undo_escapes
 from studylog.engine.scan import Formula
 
-__all__ = ["IMPORTED_ATTRS", "Rewriter", "Written", "needs_mark", "table_safe", "write_tokens"]
+__all__ = ["IMPORTED_ATTRS", "Rewriter", "Written", "formula_latex", "needs_mark", "table_safe", "write_tokens"]
 
 #: the attributes of an imported formula not yet linked to an implementation (the site shows it "not yet checked")
 IMPORTED_ATTRS = "{imported}"
@@ -57,6 +58,19 @@ class Written:
     markdown: str
     lossy: list[tuple[int, str]] = field(default_factory=list)
     marked: int = 0
+    braced: list[int] = field(default_factory=list)  # lines of formulas whose script commands got braces
+
+
+def formula_latex(math: Math) -> tuple[str, list[str], bool]:
+    r"""The LaTeX of a post's formula as MathJax read it, in a form KaTeX reads the same way.
+
+    Returns:
+        The LaTeX, the lossy kramdown escapes undone (`undo_escapes`), and whether a command used as
+        a sub- or superscript got braces (`brace_script_commands`).
+    """
+    latex, lost = undo_escapes(math.body, math.delimiter, table_row=math.table_row)
+    braced = brace_script_commands(latex)
+    return braced, lost, braced != latex
 
 
 def needs_mark(latex: str, *, display: bool) -> bool:
@@ -194,6 +208,7 @@ def write_tokens(
     out: list[str] = []
     lossy: list[tuple[int, str]] = []
     marked = 0
+    braced: list[int] = []
     after_inline_math = False
     for k, tok in enumerate(tokens):
         if isinstance(tok, Newline):
@@ -209,8 +224,10 @@ def write_tokens(
             source = "$" if tok.source == "\\$" else tok.source
             out.append(source[:-1] + "&#36;" if source.endswith("$") and _next_char(tokens, k) == "`" else source)
         elif isinstance(tok, Math):
-            latex, lost = undo_escapes(tok.body, tok.delimiter, table_row=tok.table_row)
+            latex, lost, changed = formula_latex(tok)
             lossy.extend((tok.line, escape) for escape in lost)
+            if changed:
+                braced.append(tok.line)
             if tok.table_row:
                 latex = table_safe(latex)
             imported = mark_imported and needs_mark(latex, display=tok.fenced)
@@ -227,4 +244,4 @@ def write_tokens(
                 out.append(opening + "\n")
             out.append(fence)
         after_inline_math = False
-    return Written("".join(out), lossy, marked)
+    return Written("".join(out), lossy, marked, braced)

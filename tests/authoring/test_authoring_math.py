@@ -416,3 +416,12 @@ def test_a_dollar_ending_its_line_opens_a_formula_on_the_next_lines_as_mathjax_r
     src = "Matrix 1: $\n\\begin{bmatrix} 3 \\end{bmatrix}\n$, Matrix 2: $\n\\begin{bmatrix} 5 \\end{bmatrix}\n$.\n"
     assert [f.latex for f in convert(src).found] == ["\\begin{bmatrix} 3 \\end{bmatrix}", "\\begin{bmatrix} 5 \\end{bmatrix}"]
     assert log_body("끝에 $\n\n다음\n") == "끝에 $\n\n다음\n"  # a dollar that ends its paragraph is a dollar
+
+
+def test_a_command_used_as_a_script_without_braces_gets_braces_for_katex_with_a_warning():
+    # MathJax reads P_\bf N and X^\tilde{C}; KaTeX refuses both ("Got function ... with no arguments")
+    post = convert("$P_\\bf N$ and $X^\\tilde{\\mathfrak{C}}_i$ and $x_{\\bf y}$\n")
+    assert log_body("$P_\\bf N$ and $X^\\tilde{\\mathfrak{C}}_i$ and $x_{\\bf y}$\n") == (
+        "$`P_{\\bf N}`$ and $`X^{\\tilde{\\mathfrak{C}}}_i`$ and $`x_{\\bf y}`$\n"
+    )
+    assert [(n.line, n.kind.name) for n in post.notes] == [(4, "KATEX_COMPAT"), (4, "KATEX_COMPAT")]

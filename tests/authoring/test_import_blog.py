@@ -200,3 +200,15 @@ def test_the_imported_blog_builds_strictly(imported, tmp_path):
     build = mkdocs_build(site, tmp_path / "out")
     assert build.returncode == 0, build.output
     assert re.search(r"imported", build.output), build.output
+
+
+def test_a_link_whose_address_is_itself_a_link_gets_the_inner_address(tmp_path, run_cli):
+    post = tmp_path / "2021-08-10-x.md"
+    post.write_text("---\ntitle: x\n---\n[교수님]([me@example.org](mailto:me@example.org))\n", encoding="utf-8")
+    code, _, err = run_cli("import", str(post), "--docs-dir", str(tmp_path / "docs"))
+    assert code == 0
+    assert "[교수님](mailto:me@example.org)" in (tmp_path / "docs/blog/posts" / post.name).read_text(encoding="utf-8")
+    assert err == (
+        f"{post}:4: warning: the link's address '[me@example.org](mailto:me@example.org)' is itself a link: "
+        "'mailto:me@example.org' is used\n"
+    )
