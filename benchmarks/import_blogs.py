@@ -84,7 +84,8 @@ def measure(blog: Path, work: Path, *, old_url: str | None, build: bool, exempt:
         katex_s, code, output = _build(site, work / f"{blog.name}-site")
         row["strict build s"] = round(katex_s, 2)
         row["strict build ok"] = code == 0
-        row["strict build problems"] = [ln for ln in output.splitlines() if ln.startswith(("WARNING", "ERROR"))][:10]
+        problems = [ln for ln in output.splitlines() if ln.startswith(("WARNING", "ERROR"))]
+        row["strict build problems"] = f"{len(problems)}: " + " | ".join(problems[:5])
         rendered = re.search(r"formulas rendered: (\d+)", output)
         row["formulas rendered"] = int(rendered.group(1)) if rendered else None
         if code == 0:

@@ -27,6 +27,7 @@ from studylog.authoring.kramdown_math import Math, Token, scan_math
 from studylog.authoring.lists import reindent_lists
 from studylog.authoring.notes import Note, NoteKind
 from studylog.authoring.slug import slugify
+from studylog.authoring.tokens import LINE_BREAK_KEPT
 from studylog.authoring.structure import insert_excerpt, markdown_in_html, unquote_math
 from studylog.authoring.writer import IMPORTED_ATTRS, Rewriter, Written, formula_latex, write_tokens
 from studylog.errors import StudylogError
@@ -147,7 +148,10 @@ def _escape_notes(written: Written, *, path: str) -> list[Note]:
         Note(
             path,
             line,
-            f"'{escape}' inside $...$ is kramdown's escape for '{escape[1]}': the log has "
+            "'\\\\' before a digit inside $...$ is kept as LaTeX's line break (kramdown made it '\\', "
+            "which no TeX reads)"
+            if escape == LINE_BREAK_KEPT
+            else f"'{escape}' inside $...$ is kramdown's escape for '{escape[1]}': the log has "
             f"'{escape[1]}', as the original page showed it",
             NoteKind.KRAMDOWN_ESCAPE,
         )

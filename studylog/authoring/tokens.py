@@ -17,6 +17,7 @@ from enum import StrEnum
 
 __all__ = [
     "KRAMDOWN_ESCAPABLE",
+    "LINE_BREAK_KEPT",
     "PREFIX",
     "Delimiter",
     "Destination",
@@ -31,6 +32,8 @@ __all__ = [
 
 #: characters kramdown (and its GFM parser: ``~``) un-escapes after a backslash in text
 KRAMDOWN_ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")
+#: what `undo_escapes` returns for a "\\\\" before a digit, kept as LaTeX's line break
+LINE_BREAK_KEPT = "\\\\ before a digit"
 #: escapes authors write inside math only to keep kramdown away from it: undone without a warning
 _MARKDOWN_ONLY = frozenset("_*|")
 #: what may precede a display formula on its line: indentation, blockquote marks, one list marker
@@ -158,7 +161,12 @@ def undo_escapes(body: str, delimiter: str, *, table_row: bool) -> tuple[str, li
             i += 1
             continue
         nxt = body[i + 1]
-        if not verbatim and nxt in KRAMDOWN_ESCAPABLE and nxt != "$":
+        if not verbatim and nxt == "\\" and body[i + 2 : i + 3].isdigit():
+            # kramdown made "\\3" "\3", which no TeX reads: the author meant LaTeX's line break before "3"
+            out.append("\\\\")
+            if LINE_BREAK_KEPT not in lossy:
+                lossy.append(LINE_BREAK_KEPT)
+        elif not verbatim and nxt in KRAMDOWN_ESCAPABLE and nxt != "$":
             out.append(nxt)
             # "\\{" is how a kramdown author writes LaTeX's "\{": only a bare "\\" (a LaTeX line break) is lost
             after = body[i + 2 : i + 3]

@@ -425,3 +425,13 @@ def test_a_command_used_as_a_script_without_braces_gets_braces_for_katex_with_a_
         "$`P_{\\bf N}`$ and $`X^{\\tilde{\\mathfrak{C}}}_i`$ and $`x_{\\bf y}`$\n"
     )
     assert [(n.line, n.kind.name) for n in post.notes] == [(4, "KATEX_COMPAT"), (4, "KATEX_COMPAT")]
+
+
+def test_a_doubled_backslash_before_a_digit_stays_a_latex_line_break():
+    # kramdown turns "\\3" into "\3", which neither MathJax nor KaTeX reads: the author meant "\\" 3
+    post = convert("$\\begin{bmatrix}1\\\\3\\end{bmatrix}$\n")
+    assert log_body("$\\begin{bmatrix}1\\\\3\\end{bmatrix}$\n") == "$`\\begin{bmatrix}1\\\\3\\end{bmatrix}`$\n"
+    assert [str(n) for n in post.notes] == [
+        "post.md:4: warning: '\\\\' before a digit inside $...$ is kept as LaTeX's line break "
+        "(kramdown made it '\\', which no TeX reads)"
+    ]
