@@ -27,8 +27,8 @@ from studylog.authoring.kramdown_math import Math, Token, scan_math
 from studylog.authoring.lists import reindent_lists
 from studylog.authoring.notes import Note, NoteKind
 from studylog.authoring.slug import slugify
-from studylog.authoring.tokens import LINE_BREAK_KEPT
 from studylog.authoring.structure import insert_excerpt, markdown_in_html, unquote_math
+from studylog.authoring.tokens import LINE_BREAK_KEPT
 from studylog.authoring.writer import IMPORTED_ATTRS, Rewriter, Written, formula_latex, write_tokens
 from studylog.errors import StudylogError
 

@@ -212,3 +212,21 @@ def test_a_link_whose_address_is_itself_a_link_gets_the_inner_address(tmp_path, 
         f"{post}:4: warning: the link's address '[me@example.org](mailto:me@example.org)' is itself a link: "
         "'mailto:me@example.org' is used\n"
     )
+
+
+def test_a_new_project_gets_the_markdown_extensions_and_validation_of_studylogs_own_site(tmp_path):
+    import yaml as pyyaml
+
+    class Loader(pyyaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+    def names(config: dict) -> set[str]:
+        return {next(iter(e)) if isinstance(e, dict) else e for e in config["markdown_extensions"]}
+
+    create_project(tmp_path / "p", name="n", url="https://e.org/", repo="https://e.org/r")
+    ours = pyyaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    new = pyyaml.load((tmp_path / "p" / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    assert names(ours) <= names(new)
+    assert new["validation"] == ours["validation"]
