@@ -39,6 +39,8 @@ _FILE_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-?")
 _REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[([^\]\n]+)\]:", re.MULTILINE)
 #: characters other than "\n" that Python's str.splitlines (and so the engine's scanner) takes for a line break
 _LINE_BREAKING = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+#: other control characters (a backspace pasted before \beta): no TeX and no Markdown reads them
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -157,8 +159,9 @@ def _escape_notes(written: Written, *, path: str) -> list[Note]:
         )
         for line, escape in written.lossy
     ] + [
-        Note(path, line, "a command used as a sub- or superscript without braces (MathJax reads it, KaTeX does "
-             "not) is written in braces: X^\\tilde{C} as X^{\\tilde{C}}", NoteKind.KATEX_COMPAT)
+        Note(path, line, "a MathJax-only spelling is written as KaTeX reads it (X^\\tilde{C} as X^{\\tilde{C}}, "
+             "\\pmatrix{...} as \\begin{pmatrix}...\\end{pmatrix}, a lone \\ before a digit as \\\\)",
+             NoteKind.KATEX_COMPAT)
         for line in written.braced
     ]  # fmt: skip
 
@@ -166,7 +169,7 @@ def _escape_notes(written: Written, *, path: str) -> list[Note]:
 def _line_breaks_made_spaces(text: str, *, path: str) -> tuple[str, list[Note]]:
     """``text`` with form feeds and other line-breaking characters (not "\\n") made spaces, one note each."""
     notes: list[Note] = []
-    if not _LINE_BREAKING.search(text):
+    if not _LINE_BREAKING.search(text) and not _CONTROL.search(text):
         return text, notes
     for m in _LINE_BREAKING.finditer(text):
         line = text.count("\n", 0, m.start()) + 1
@@ -174,7 +177,12 @@ def _line_breaks_made_spaces(text: str, *, path: str) -> tuple[str, list[Note]]:
             Note(path, line, f"the control character U+{ord(m.group()):04X} is written as a space",
                  NoteKind.CONTROL_CHARACTER)
         )  # fmt: skip
-    return _LINE_BREAKING.sub(" ", text), notes
+    for m in _CONTROL.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        notes.append(
+            Note(path, line, f"the control character U+{ord(m.group()):04X} is removed", NoteKind.CONTROL_CHARACTER)
+        )
+    return _CONTROL.sub("", _LINE_BREAKING.sub(" ", text)), sorted(notes, key=lambda n: n.line or 0)
 
 
 @dataclass

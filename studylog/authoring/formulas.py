@@ -19,7 +19,7 @@ from studylog.errors import MarkupError
 __all__ = ["Equation", "canonical_latex", "list_equations", "log_formulas", "missing_formulas"]
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\[^A-Za-z]|\S", re.DOTALL)
-_VERT = re.compile(r"\\vert(?![A-Za-z])")
+_VERT = re.compile(r"\\(?:vert|textbar)(?![A-Za-z])")
 _BIG_VERT = re.compile(r"\\Vert(?![A-Za-z])")
 _CONTROL_SPACE = re.compile(r"\\\s+")  # "\" + a line break is LaTeX's control space, like "\ "
 
@@ -35,8 +35,8 @@ def canonical_latex(latex: str) -> str:
     r"""``latex`` with its layout made canonical, to compare formulas as written by different hands.
 
     Whitespace is dropped except between a control word and a letter (``\eta g``) and in a control
-    space (``\`` and a line break is ``\ ``), and ``\vert`` / ``\Vert`` are spelled ``|`` / ``\|``
-    (how the converter writes them in table rows).
+    space (``\`` and a line break is ``\ ``), and ``\vert`` (or ``\textbar``) / ``\Vert`` are spelled
+    ``|`` / ``\|`` (how the converter writes them in table rows).
 
     Examples:
         >>> canonical_latex(r"W_{t+1} \leftarrow  W_t - \eta g_t") == canonical_latex(r"W_{t+1}\leftarrow W_t-\eta g_t")

@@ -1,16 +1,22 @@
-r"""MathJax-only LaTeX that KaTeX refuses, rewritten to what both read the same way.
+r"""MathJax-only LaTeX that KaTeX refuses, rewritten to what both read the same way (`katex_compatible`).
 
-MathJax accepts a command with arguments as a sub- or superscript without braces (``P_\bf N``,
-``X^\tilde{C}``, ``a_\frac12``); KaTeX stops with "Got function '\tilde' with no arguments as
-superscript". Braces around the command and its arguments mean the same to both:
-``P_{\bf N}``, ``X^{\tilde{C}}``. Nothing else is changed.
+* MathJax accepts a command with arguments as a sub- or superscript without braces (``P_\bf N``,
+  ``X^\tilde{C}``, ``a_\frac12``); KaTeX stops with "Got function '\tilde' with no arguments as
+  superscript". Braces around the command and its arguments mean the same to both:
+  ``P_{\bf N}``, ``X^{\tilde{C}}`` (`brace_script_commands`).
+* Plain TeX's ``\pmatrix{…}``, ``\matrix{…}`` and ``\cases{…}`` (MathJax has them) become the
+  environments KaTeX has: ``\begin{pmatrix}…\end{pmatrix}``.
+* ``\vert`` inside a text command (``\textrm{data\vert process}``) becomes ``\textbar``: KaTeX has no
+  ``\vert`` in text mode.
+* A backslash before a digit or ``-`` (``\begin{bmatrix}1\3\end{bmatrix}``) is no TeX at all (MathJax
+  showed an error there): it is a line break that lost one backslash, and is written ``\\``.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["brace_script_commands"]
+__all__ = ["brace_script_commands", "in_text_command", "katex_compatible"]
 
 #: commands taking one argument
 _ONE = frozenset(
@@ -83,3 +89,72 @@ def brace_script_commands(latex: str) -> str:
         out.append(c)
         i += 1
     return "".join(out)
+
+
+_TEXT_COMMAND = re.compile(r"\\(?:text|textrm|textit|textbf|textsf|texttt|mbox)\s*\{")
+_VERT_WORD = re.compile(r"\\vert(?![A-Za-z])")
+
+
+def in_text_command(latex: str, i: int) -> bool:
+    r"""Whether position ``i`` of ``latex`` is inside the braces of a text command such as ``\textrm{…}``.
+
+    Examples:
+        >>> in_text_command(r"\textrm{a|b} | c", 9), in_text_command(r"\textrm{a|b} | c", 13)
+        (True, False)
+    """
+    for m in _TEXT_COMMAND.finditer(latex, 0, i):
+        depth = 1
+        for k in range(m.end(), i):
+            depth += {"{": 1, "}": -1}.get(latex[k], 0) if latex[k - 1] != "\\" else 0
+            if depth == 0:
+                break
+        if depth > 0:
+            return True
+    return False
+
+
+def _text_verts(latex: str) -> str:
+    return _VERT_WORD.sub(lambda m: r"\textbar" if in_text_command(latex, m.start()) else m.group(), latex)
+
+
+_PLAIN_MATRIX = re.compile(r"\\(?P<name>pmatrix|matrix|cases)\s*(?=\{)")
+
+
+def _plain_matrices(latex: str) -> str:
+    out: list[str] = []
+    i = 0
+    while (m := _PLAIN_MATRIX.search(latex, i)) is not None:
+        if m.start() > 0 and latex[m.start() - 1] == "\\":
+            out.append(latex[i : m.end()])
+            i = m.end()
+            continue
+        end = _group_end(latex, m.end())
+        name = m.group("name")
+        inner = _plain_matrices(latex[m.end() + 1 : end - 1])  # matrices nest
+        out.append(latex[i : m.start()] + f"\\begin{{{name}}}{inner}\\end{{{name}}}")
+        i = end
+    return "".join(out) + latex[i:]
+
+
+def _lost_line_breaks(latex: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(latex):
+        if latex[i] == "\\":
+            nxt = latex[i + 1 : i + 2]
+            out.append("\\\\" if nxt.isdigit() or nxt == "-" else latex[i : i + 2])
+            i += 1 if nxt.isdigit() or nxt == "-" else 2
+            continue
+        out.append(latex[i])
+        i += 1
+    return "".join(out)
+
+
+def katex_compatible(latex: str) -> str:
+    r"""``latex`` with MathJax-only spellings rewritten for KaTeX (see the module).
+
+    Examples:
+        >>> katex_compatible(r"\pmatrix{a\\b} + \begin{bmatrix}1\3 & -2 \-2\end{bmatrix} + X^\hat x")
+        '\\begin{pmatrix}a\\\\b\\end{pmatrix} + \\begin{bmatrix}1\\\\3 & -2 \\\\-2\\end{bmatrix} + X^{\\hat x}'
+    """
+    return brace_script_commands(_lost_line_breaks(_text_verts(_plain_matrices(latex))))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from typing import Protocol
 
-from studylog.authoring.katex_compat import brace_script_commands
+from studylog.authoring.katex_compat import in_text_command, katex_compatible
 from studylog.authoring.tokens import PREFIX, Destination, Dollar, Math, Newline, Text, Token, Verbatim, undo_escapes
 from studylog.engine.scan import Formula
 
@@ -65,11 +65,11 @@ def formula_latex(math: Math) -> tuple[str, list[str], bool]:
     r"""The LaTeX of a post's formula as MathJax read it, in a form KaTeX reads the same way.
 
     Returns:
-        The LaTeX, the lossy kramdown escapes undone (`undo_escapes`), and whether a command used as
-        a sub- or superscript got braces (`brace_script_commands`).
+        The LaTeX, the lossy kramdown escapes undone (`undo_escapes`), and whether a MathJax-only
+        spelling was rewritten for KaTeX (`katex_compatible`).
     """
     latex, lost = undo_escapes(math.body, math.delimiter, table_row=math.table_row)
-    braced = brace_script_commands(latex)
+    braced = katex_compatible(latex)
     return braced, lost, braced != latex
 
 
@@ -89,9 +89,13 @@ def needs_mark(latex: str, *, display: bool) -> bool:
 def table_safe(latex: str) -> str:
     r"""``latex`` with ``|`` spelled ``\vert`` and ``\|`` spelled ``\Vert`` (for formulas in table rows).
 
+    In a text command's braces (``\textrm{a|b}``) ``|`` becomes ``\textbar``, which text mode has.
+
     Examples:
         >>> table_safe(r"P(A|B) + \|x\|_2 + |y|")
         'P(A\\vert B) + \\Vert x\\Vert_2 + \\vert y\\vert'
+        >>> table_safe(r"[\textrm{data|process}] | x")
+        '[\\textrm{data\\textbar process}] \\vert  x'
     """
     out: list[str] = []
     i = 0
@@ -103,7 +107,7 @@ def table_safe(latex: str) -> str:
             i += 2
             continue
         elif latex[i] == "|":
-            word, i = r"\vert", i + 1
+            word, i = (r"\textbar" if in_text_command(latex, i) else r"\vert"), i + 1
         else:
             out.append(latex[i])
             i += 1

@@ -435,3 +435,21 @@ def test_a_doubled_backslash_before_a_digit_stays_a_latex_line_break():
         "post.md:4: warning: '\\\\' before a digit inside $...$ is kept as LaTeX's line break "
         "(kramdown made it '\\', which no TeX reads)"
     ]
+
+
+def test_mathjax_only_spellings_are_written_as_katex_reads_them():
+    src = (
+        "$$\\pmatrix{a\\\\b}$$\n\n| $[\\textrm{data\\|process}]$ | $\\begin{bmatrix}1\\3\\end{bmatrix}$ |\n|---|---|\n\n"
+        "$[\\textrm{data\\vert process}]$\n"
+    )
+    assert log_body(src) == (
+        "```math\n\\begin{pmatrix}a\\\\b\\end{pmatrix}\n```\n\n"
+        "| $`[\\textrm{data\\textbar process}]`$ | $`\\begin{bmatrix}1\\\\3\\end{bmatrix}`$ |\n|---|---|\n\n"
+        "$`[\\textrm{data\\textbar process}]`$\n"
+    )
+
+
+def test_a_stray_control_character_is_removed_with_a_warning_at_its_line():
+    post = convert("text\n\n$P = {\x08\\beta}$\n")
+    assert "$`P = {\\beta}`$" in post.markdown
+    assert [str(n) for n in post.notes] == ["post.md:6: warning: the control character U+0008 is removed"]
