@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studylog.authoring.anchors import fix_anchors
 from studylog.authoring.convert import ConvertedPost, ConvertOptions, convert_post, identify_post, read_post
 from studylog.authoring.errors import AuthoringError, LogExistsError
 from studylog.authoring.jekyll_meta import file_date, post_datetime
@@ -243,6 +244,7 @@ def run_import(
         targets[plan.target] = plan.name
         index.add_post(path, plan.target, old_url)
         planned.append(plan)
+    converted: list[tuple[_Planned, ConvertedPost]] = []
     for plan in planned:
 
         def rewriter(raw_lines: frozenset[int], notes: list[Note], plan: _Planned = plan) -> PostRewriter:
@@ -259,6 +261,17 @@ def run_import(
         )
         try:
             post = convert_post(plan.text, path=plan.name, stem=plan.source.stem, categories=categories, options=options)
+        except StudylogError as exc:
+            results.append(ImportResult(plan.name, error=exc))
+            continue
+        converted.append((plan, post))
+    fixed, anchor_notes = fix_anchors(
+        {plan.target: post.markdown for plan, post in converted},
+        sources={plan.target: (plan.name, plan.text) for plan, _ in converted},
+    )
+    for plan, post in converted:
+        post = dataclasses.replace(post, markdown=fixed[plan.target], notes=post.notes + anchor_notes[plan.target])
+        try:
             _write(post, plan.target, force=force)
         except StudylogError as exc:
             results.append(ImportResult(plan.name, error=exc))

@@ -151,6 +151,10 @@ class PostRewriter:
         if m is None:
             return destination
         url = m.group("url")
+        if len(url) > 2 and (url[0], url[-1]) in (("(", ")"), ("[", "]")) and not _NESTED_LINK.fullmatch(url):
+            self.warn(line, NoteKind.MALFORMED_LINK, f"the link's address '{url}' is wrapped in brackets: "
+                      f"'{url[1:-1]}' is used")  # fmt: skip
+            url = url[1:-1]
         if inner := _NESTED_LINK.fullmatch(url):
             self.warn(line, NoteKind.MALFORMED_LINK, f"the link's address '{url}' is itself a link: "
                       f"'{inner.group('url')}' is used")  # fmt: skip

@@ -230,3 +230,28 @@ def test_a_new_project_gets_the_markdown_extensions_and_validation_of_studylogs_
     new = pyyaml.load((tmp_path / "p" / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     assert names(ours) <= names(new)
     assert new["validation"] == ours["validation"]
+
+
+def test_anchors_from_kramdown_ids_point_at_the_sites_heading_ids(tmp_path, run_cli):
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (posts / "2021-08-10-a.md").write_text(
+        "---\ntitle: a\n---\n## 데이터 표현<sup>Data Representation</sup>\n\n## Data Representation\n\n"
+        "[up](#데이터-표현supdata-representationsup) [second](#data-representation) [gone](#nowhere)\n"
+        "[other](2021-08-11-b.md#1-first-step) [wrapped]((2021-08-11-b.md))\n",
+        encoding="utf-8",
+    )
+    (posts / "2021-08-11-b.md").write_text("---\ntitle: b\n---\n## 1. First step\n", encoding="utf-8")
+    code, _, err = run_cli("import", str(posts), "--docs-dir", str(tmp_path / "docs"))
+    assert code == 0
+    text = (tmp_path / "docs/blog/posts/2021-08-10-a.md").read_text(encoding="utf-8")
+    # kramdown's (GFM) ids were "데이터-표현supdata-representationsup" and "data-representation"; the site's
+    # toc ids, by Python-Markdown's default slugify (ASCII only; repeats numbered _1), are these:
+    assert "[up](#data-representation) [second](#data-representation_1) [gone](#)\n" in text
+    assert "[other](2021-08-11-b.md#1-first-step) [wrapped](2021-08-11-b.md)\n" in text
+    assert err.splitlines() == [
+        f"{posts / '2021-08-10-a.md'}:9: warning: the link's address '(2021-08-11-b.md)' is wrapped in brackets: "
+        "'2021-08-11-b.md' is used",
+        f"{posts / '2021-08-10-a.md'}:8: warning: the anchor '#nowhere' names no heading of this post: "
+        "the link goes to the page",
+    ]
