@@ -27,7 +27,7 @@ from studylog.authoring.kramdown_math import Math, Token, scan_math
 from studylog.authoring.lists import reindent_lists
 from studylog.authoring.notes import Note, NoteKind
 from studylog.authoring.slug import slugify
-from studylog.authoring.structure import insert_excerpt, markdown_in_html, unquote_math
+from studylog.authoring.structure import drop_unused_footnotes, insert_excerpt, markdown_in_html, unquote_math
 from studylog.authoring.tokens import LINE_BREAK_KEPT
 from studylog.authoring.writer import IMPORTED_ATTRS, Rewriter, Written, formula_latex, write_tokens
 from studylog.errors import StudylogError
@@ -322,6 +322,13 @@ def convert_post(
                  NoteKind.DROPPED_KEYS),
         )  # fmt: skip
     body = markdown_in_html(unquote_math(reindent_lists(converted.markdown.lstrip("\n").rstrip())))
+    body, unused = drop_unused_footnotes(body)
+    for label in unused:
+        at = fm.body.find(f"[^{label}]:")
+        notes.append(
+            Note(path, fm.body_line + fm.body.count("\n", 0, at) if at != -1 else None,
+                 f"the footnote [^{label}] is referenced nowhere: dropped, as kramdown did", NoteKind.UNUSED_FOOTNOTE)
+        )  # fmt: skip
     if options.excerpt:
         separator = fm.data.get("excerpt_separator", options.excerpt_separator)
         body = insert_excerpt(body, str(separator) if separator is not None else None).rstrip()

@@ -19,7 +19,7 @@ import re
 
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
-__all__ = ["MORE", "insert_excerpt", "markdown_in_html", "unquote_math"]
+__all__ = ["MORE", "drop_unused_footnotes", "insert_excerpt", "markdown_in_html", "unquote_math"]
 
 #: mkdocs-material's excerpt separator
 MORE = "<!-- more -->"
@@ -231,3 +231,39 @@ def insert_excerpt(body: str, separator: str | None = None) -> str:
         if nxt[:1] not in (" ", "\t") and not _LIST_ITEM.match(nxt):
             return "\n".join([*lines[: k + 1], MORE, "", *lines[k + 1 :]])
     return body.rstrip("\n") + f"\n\n{MORE}\n"
+
+
+_FOOTNOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^(?P<label>[^\]\n]+)\]:")
+
+
+def drop_unused_footnotes(body: str) -> tuple[str, list[str]]:
+    r"""``body`` without the footnote definitions nothing refers to, and their labels.
+
+    kramdown shows no footnote that is never referenced; Python-Markdown shows it with a link back to
+    a reference that does not exist (a broken anchor).
+
+    Examples:
+        >>> drop_unused_footnotes("a[^1]\n\n[^1]: used\n[^2]: unused\n    more of it\n\nend\n")
+        ('a[^1]\n\n[^1]: used\n\nend\n', ['2'])
+    """
+    lines = body.split("\n")
+    labels = {m.group("label") for line in lines if (m := _FOOTNOTE_DEFINITION.match(line))}
+    unused = [
+        label
+        for label in sorted(labels)
+        if not any(f"[^{label}]" in line and not _FOOTNOTE_DEFINITION.match(line) for line in lines)
+        and not any(f"[^{label}]" in line[m.end() :] for line in lines if (m := _FOOTNOTE_DEFINITION.match(line)))
+    ]
+    if not unused:
+        return body, []
+    out: list[str] = []
+    dropping = False
+    for line in lines:
+        m = _FOOTNOTE_DEFINITION.match(line)
+        if m:
+            dropping = m.group("label") in unused
+        elif dropping and (not line.strip() or not line.startswith((" ", "\t"))):
+            dropping = False
+        if not dropping:
+            out.append(line)
+    return "\n".join(out), unused

@@ -453,3 +453,11 @@ def test_a_stray_control_character_is_removed_with_a_warning_at_its_line():
     post = convert("text\n\n$P = {\x08\\beta}$\n")
     assert "$`P = {\\beta}`$" in post.markdown
     assert [str(n) for n in post.notes] == ["post.md:6: warning: the control character U+0008 is removed"]
+
+
+def test_a_footnote_nothing_refers_to_is_dropped_as_kramdown_did_with_a_warning():
+    post = convert("text[^a]\n\n[^a]: shown\n[^b]: never referenced\n")
+    assert log_body("text[^a]\n\n[^a]: shown\n[^b]: never referenced\n") == "text[^a]\n\n[^a]: shown\n"
+    assert [str(n) for n in post.notes] == [
+        "post.md:7: warning: the footnote [^b] is referenced nowhere: dropped, as kramdown did"
+    ]
