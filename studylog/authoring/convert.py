@@ -64,6 +64,8 @@ class ConvertOptions:
         timezone: the site's time zone, for dates with an offset.
         rewriter: makes the `Rewriter` of a post from its raw lines and its notes list (None: text
             and links are left as they are).
+        slug: write the log's slug into its front matter (the blog plugin's own slug of a title drops
+            Hangul: two posts of a day, in Korean and in English, would get one URL).
     """
 
     single_dollar: bool = True
@@ -72,6 +74,7 @@ class ConvertOptions:
     excerpt_separator: str | None = None
     timezone: str | None = None
     rewriter: Callable[[frozenset[int], list[Note]], Rewriter] | None = None
+    slug: bool = False
 
 
 @dataclass(frozen=True)
@@ -313,6 +316,8 @@ def convert_post(
     fm, meta, slug, dropped, meta_notes = identify_post(text, path=path, stem=stem, timezone=options.timezone)
     if categories is not None:
         meta = dataclasses.replace(meta, categories=list(categories))
+    if options.slug:
+        meta = dataclasses.replace(meta, slug=slug)
     converted = _convert_body(fm.body, path=path, first_line=fm.body_line, options=options)
     notes = control_notes + meta_notes + converted.notes
     if dropped:
@@ -327,7 +332,8 @@ def convert_post(
         at = fm.body.find(f"[^{label}]:")
         notes.append(
             Note(path, fm.body_line + fm.body.count("\n", 0, at) if at != -1 else None,
-                 f"the footnote [^{label}] is referenced nowhere: dropped, as kramdown did", NoteKind.UNUSED_FOOTNOTE)
+                 f"the footnote [^{label}] is referenced nowhere (kramdown did not show it): kept as a plain paragraph",
+                 NoteKind.UNUSED_FOOTNOTE)
         )  # fmt: skip
     if options.excerpt:
         separator = fm.data.get("excerpt_separator", options.excerpt_separator)

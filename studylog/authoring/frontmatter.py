@@ -56,6 +56,7 @@ class LogMeta:
     subtitle: str | None = None
     draft: bool | None = None
     pin: bool | None = None
+    slug: str | None = None  # the page's URL slug (the blog plugin makes one of the title otherwise)
 
 
 def split_front_matter(text: str, *, path: str) -> FrontMatter:
@@ -138,6 +139,8 @@ def render_front_matter(meta: LogMeta) -> str:
         ---
     """
     lines = ["---", f"date: {meta.date.isoformat()}", f"title: {_quote(meta.title)}"]
+    if meta.slug is not None:
+        lines.append(f"slug: {_quote(meta.slug)}")
     if meta.description is not None:
         lines.append(f"description: {_quote(meta.description)}")
     if meta.subtitle is not None:

@@ -255,6 +255,7 @@ def run_import(
             single_dollar=single_dollar,
             mark_imported=True,
             excerpt=True,
+            slug=True,
             excerpt_separator=site.excerpt_separator if site is not None else None,
             timezone=site.timezone if site is not None else None,
             rewriter=rewriter,

@@ -237,14 +237,15 @@ _FOOTNOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^(?P<label>[^\]\n]+)\]:")
 
 
 def drop_unused_footnotes(body: str) -> tuple[str, list[str]]:
-    r"""``body`` without the footnote definitions nothing refers to, and their labels.
+    r"""``body`` with each footnote definition nothing refers to written as plain text, and their labels.
 
     kramdown shows no footnote that is never referenced; Python-Markdown shows it with a link back to
-    a reference that does not exist (a broken anchor).
+    a reference that does not exist (a broken anchor). Its text (and any formula in it) is kept, as
+    a paragraph starting ``[^label]:`` in plain text.
 
     Examples:
-        >>> drop_unused_footnotes("a[^1]\n\n[^1]: used\n[^2]: unused\n    more of it\n\nend\n")
-        ('a[^1]\n\n[^1]: used\n\nend\n', ['2'])
+        >>> drop_unused_footnotes("a[^1]\n\n[^1]: used\n[^2]: unused\n\nend\n")
+        ('a[^1]\n\n[^1]: used\n\n\\[^2\\]: unused\n\nend\n', ['2'])
     """
     lines = body.split("\n")
     labels = {m.group("label") for line in lines if (m := _FOOTNOTE_DEFINITION.match(line))}
@@ -257,13 +258,11 @@ def drop_unused_footnotes(body: str) -> tuple[str, list[str]]:
     if not unused:
         return body, []
     out: list[str] = []
-    dropping = False
     for line in lines:
         m = _FOOTNOTE_DEFINITION.match(line)
-        if m:
-            dropping = m.group("label") in unused
-        elif dropping and (not line.strip() or not line.startswith((" ", "\t"))):
-            dropping = False
-        if not dropping:
-            out.append(line)
+        if m and m.group("label") in unused:
+            if out and out[-1].strip():
+                out.append("")  # a paragraph of its own, not the end of the previous definition
+            line = line[: m.start()] + f"\\[^{m.group('label')}\\]:" + line[m.end() :]
+        out.append(line)
     return "\n".join(out), unused

@@ -51,7 +51,7 @@ def test_the_converted_regularization_post_reads_as_expected(tmp_path, run_cli, 
     run_cli("import", str(fixtures / "_posts" / "2021-08-12-regularization.md"), "--docs-dir", str(docs))
     text = (posts_dir(docs) / "2021-08-12-regularization.md").read_text(encoding="utf-8")
     for piece in [
-        '---\ndate: 2021-08-12\ntitle: "[Boostcamp AI Tech] 9일차 학습정리"\n'
+        '---\ndate: 2021-08-12\ntitle: "[Boostcamp AI Tech] 9일차 학습정리"\nslug: "regularization"\n'
         'description: "Naver Boostcamp AI Tech Level1 Day9"\n'
         'categories:\n  - "Boostcamp-AI-Tech"\ntags:\n  - "3주차"\n  - "regularization"\n---\n\n# 부스트캠프 9일차\n\n'
         "<!-- more -->\n",
@@ -158,7 +158,7 @@ def test_windows_line_ends_and_a_bom_are_read(tmp_path, run_cli):
     assert out.splitlines()[0].endswith(f"1 formulas found, 1 written ({posts_dir(tmp_path / 'docs') / post.name})")
     assert code == 0
     text = (posts_dir(tmp_path / "docs") / "2021-08-10-crlf.md").read_bytes().decode()
-    assert text == '---\ndate: 2021-08-10\ntitle: "T"\ncategories: []\ntags: []\n---\n\n* $`a_1`$\n\n<!-- more -->\n'
+    assert text == '---\ndate: 2021-08-10\ntitle: "T"\nslug: "crlf"\ncategories: []\ntags: []\n---\n\n* $`a_1`$\n\n<!-- more -->\n'
 
 
 def test_category_replaces_the_posts_own_categories(tmp_path, run_cli, fixtures):

@@ -455,9 +455,12 @@ def test_a_stray_control_character_is_removed_with_a_warning_at_its_line():
     assert [str(n) for n in post.notes] == ["post.md:6: warning: the control character U+0008 is removed"]
 
 
-def test_a_footnote_nothing_refers_to_is_dropped_as_kramdown_did_with_a_warning():
-    post = convert("text[^a]\n\n[^a]: shown\n[^b]: never referenced\n")
-    assert log_body("text[^a]\n\n[^a]: shown\n[^b]: never referenced\n") == "text[^a]\n\n[^a]: shown\n"
+def test_a_footnote_nothing_refers_to_becomes_a_plain_paragraph_with_its_formula_and_a_warning():
+    post = convert("text[^a]\n\n[^a]: shown\n[^b]: never referenced, $\\theta$\n")
+    assert log_body("text[^a]\n\n[^a]: shown\n[^b]: never referenced, $\\theta$\n") == (
+        "text[^a]\n\n[^a]: shown\n\n\\[^b\\]: never referenced, $`\\theta`$\n"
+    )
     assert [str(n) for n in post.notes] == [
-        "post.md:7: warning: the footnote [^b] is referenced nowhere: dropped, as kramdown did"
+        "post.md:7: warning: the footnote [^b] is referenced nowhere (kramdown did not show it): kept as a plain "
+        "paragraph"
     ]

@@ -94,6 +94,7 @@ def test_front_matter_keeps_its_jekyll_meaning(imported):
     assert meta == {
         "date": dt.date(2021, 8, 9),  # 01:30 +0900 is the 9th in the site's time zone (UTC)
         "title": "First",
+        "slug": "first",  # the log's own: the blog plugin's slug of a Hangul title would be empty
         "categories": ["Machine Learning"],  # singular: one category, not two
         "tags": ["AI", "Naver", "2021"],  # the nested list flattened
         "pin": True,
