@@ -89,8 +89,11 @@ class ImportReport:
         )
 
 
-def find_posts(paths: list[Path]) -> tuple[list[Path], list[ImportResult]]:
+def find_posts(paths: list[Path], skipped: list[Path] | None = None) -> tuple[list[Path], list[ImportResult]]:
     r"""The posts named by ``paths``: files as given, folders searched recursively (hidden files skipped).
+
+    In a folder that has dated posts, a file without Jekyll's ``YYYY-MM-DD-`` name (a template, a
+    draft) is no post, as Jekyll has it: it is appended to ``skipped`` instead.
 
     Returns:
         The post files in order (folders sorted), and a failed result for each path that does not
@@ -108,6 +111,7 @@ def find_posts(paths: list[Path]) -> tuple[list[Path], list[ImportResult]]:
     """
     posts: list[Path] = []
     failed: list[ImportResult] = []
+    skipped = skipped if skipped is not None else []
     for path in paths:
         if path.is_dir():
             found = sorted(
@@ -117,6 +121,10 @@ def find_posts(paths: list[Path]) -> tuple[list[Path], list[ImportResult]]:
                 and p.suffix.lower() in POST_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            undated = [p for p in found if file_date(p.stem) is None]
+            if undated and len(undated) < len(found):  # Jekyll reads only YYYY-MM-DD-title files in _posts
+                found = [p for p in found if p not in undated]
+                skipped.extend(undated)
             if not found:
                 failed.append(
                     ImportResult(
@@ -218,7 +226,8 @@ def run_import(
     Returns:
         The report: one result per post (and per path that holds none), in order.
     """
-    posts, results = find_posts(paths)
+    undated: list[Path] = []
+    posts, results = find_posts(paths, undated)
     site = find_site(site_root) if site_root is not None else next((s for p in paths if (s := find_site(p))), None)
     if old_url:
         parts = urllib.parse.urlsplit(old_url.strip())
@@ -283,6 +292,11 @@ def run_import(
         )  # fmt: skip
     report = ImportReport(results)
     report.copied, report.notes = _copy_files(index, force=force)
+    report.notes[:0] = [
+        Note(str(p), None, "no YYYY-MM-DD- in the file name: not a post to Jekyll (a template or a draft), skipped",
+             NoteKind.NOT_A_POST)
+        for p in undated
+    ]  # fmt: skip
     used = [c for r in results if r.ok for c in r.categories]
     if mkdocs_config is not None and used:
         try:

@@ -28,6 +28,7 @@ class NoteKind(Enum):
     MISSING_FILE = "missing file"  #: a local image or file the post names is not in the blog
     OLD_SITE_LINK = "link to the old site"  #: a link to a page of the old site that is not an imported post
     UNUSED_FOOTNOTE = "unreferenced footnote"  #: a footnote nothing refers to (kramdown did not show it): dropped
+    NOT_A_POST = "not a post"  #: a file of the posts folder without Jekyll's dated name: skipped
     FILE_CONFLICT = "file conflict"  #: a file to copy exists in docs/ with other content: left as it was
 
 
