@@ -14,7 +14,6 @@ from typing import NamedTuple
 
 from studylog.engine.latex import has_relation
 from studylog.engine.scan import scan_text
-from studylog.errors import MarkupError
 
 __all__ = ["Equation", "canonical_latex", "list_equations", "log_formulas", "missing_formulas"]
 
@@ -56,23 +55,6 @@ def canonical_latex(latex: str) -> str:
     return "".join(out)
 
 
-_IMPORTED_FENCE = re.compile(r"^(?P<fence>[ \t]*(?:`{3,}|~{3,})math) \{imported\}[ \t]*$", re.MULTILINE)
-_IMPORTED_INLINE = re.compile(r"(?<=`\$)\{imported\}")
-
-
-def _engine_reads_imported() -> bool:
-    """Whether the engine's scanner knows the ``imported`` attribute (the site's support for imported formulas)."""
-    try:
-        scan_text("```math {imported}\nx\n```\n", "<probe>")
-    except MarkupError:
-        return False
-    return True
-
-
-#: the engine reads ``{imported}`` (else the read-back drops the importer's own marks before scanning)
-ENGINE_READS_IMPORTED = _engine_reads_imported()
-
-
 def log_formulas(markdown: str, *, path: str = "<log>") -> list[tuple[int, str]]:
     r"""``(line, latex)`` of every formula of a log in markdown-katex syntax, as the engine reads them.
 
@@ -80,8 +62,6 @@ def log_formulas(markdown: str, *, path: str = "<log>") -> list[tuple[int, str]]
         >>> log_formulas("a $`x`${imported} b\n\n```math {imported}\ny = 1\n```\n")
         [(1, 'x'), (3, 'y = 1')]
     """
-    if not ENGINE_READS_IMPORTED:
-        markdown = _IMPORTED_INLINE.sub("", _IMPORTED_FENCE.sub(r"\g<fence>", markdown))
     return [(f.line, f.latex) for f in scan_text(markdown, path).formulas]
 
 

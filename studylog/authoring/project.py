@@ -37,6 +37,10 @@ repo_url: {repo}
 repo_name: {repo_name}
 edit_uri: edit/main/docs/
 
+# The implementation package: `mkdocs serve` (and Zensical) rebuild when its code changes.
+watch:
+  - {package}
+
 theme:
   name: material
   custom_dir: overrides
@@ -65,6 +69,8 @@ plugins:
       engine: katex
 
 markdown_extensions:
+  # The formula work of every page (the studylog plugin drives it under MkDocs; Zensical runs it alone).
+  - studylog
   - toc:
       permalink: true
   - admonition
@@ -265,6 +271,7 @@ def create_project(
     site_url = url if url.endswith("/") else url + "/"
     files = {
         "mkdocs.yml": _MKDOCS.format(
+            package=package,
             name=json.dumps(name, ensure_ascii=False),
             url=site_url,
             repo=repo,

@@ -18,7 +18,6 @@ from mkdocs.utils.meta import YAML_RE
 from tests.authoring.blog import make_blog
 from tests.conftest import ROOT, mkdocs_build
 
-from studylog.authoring.formulas import ENGINE_READS_IMPORTED
 from studylog.authoring.project import create_project
 
 
@@ -190,69 +189,12 @@ def test_init_never_overwrites_and_refuses_a_bad_package(tmp_path, run_cli):
     assert code == 1 and "'1x' cannot be the implementation package's name" in err
 
 
-@pytest.mark.xfail(
-    not ENGINE_READS_IMPORTED,
-    strict=True,
-    reason="needs the site's support for {imported} formulas (the lead's 'Page model:' commit on main)",
-)
-def test_the_imported_blog_builds_strictly(imported, tmp_path):
+def test_the_imported_blog_builds_strictly_with_its_imported_formulas_not_yet_checked(imported, tmp_path):
     site, *_ = imported
     (site / "node_modules").symlink_to(ROOT / "node_modules")
     build = mkdocs_build(site, tmp_path / "out")
     assert build.returncode == 0, build.output
-    assert re.search(r"imported", build.output), build.output
-
-
-def test_a_link_whose_address_is_itself_a_link_gets_the_inner_address(tmp_path, run_cli):
-    post = tmp_path / "2021-08-10-x.md"
-    post.write_text("---\ntitle: x\n---\n[교수님]([me@example.org](mailto:me@example.org))\n", encoding="utf-8")
-    code, _, err = run_cli("import", str(post), "--docs-dir", str(tmp_path / "docs"))
-    assert code == 0
-    assert "[교수님](mailto:me@example.org)" in (tmp_path / "docs/blog/posts" / post.name).read_text(encoding="utf-8")
-    assert err == (
-        f"{post}:4: warning: the link's address '[me@example.org](mailto:me@example.org)' is itself a link: "
-        "'mailto:me@example.org' is used\n"
-    )
-
-
-def test_a_new_project_gets_the_markdown_extensions_and_validation_of_studylogs_own_site(tmp_path):
-    import yaml as pyyaml
-
-    class Loader(pyyaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-    def names(config: dict) -> set[str]:
-        return {next(iter(e)) if isinstance(e, dict) else e for e in config["markdown_extensions"]}
-
-    create_project(tmp_path / "p", name="n", url="https://e.org/", repo="https://e.org/r")
-    ours = pyyaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    new = pyyaml.load((tmp_path / "p" / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    assert names(ours) <= names(new)
-    assert new["validation"] == ours["validation"]
-
-
-def test_anchors_from_kramdown_ids_point_at_the_sites_heading_ids(tmp_path, run_cli):
-    posts = tmp_path / "_posts"
-    posts.mkdir()
-    (posts / "2021-08-10-a.md").write_text(
-        "---\ntitle: a\n---\n## 데이터 표현<sup>Data Representation</sup>\n\n## Data Representation\n\n"
-        "[up](#데이터-표현supdata-representationsup) [second](#data-representation) [gone](#nowhere)\n"
-        "[other](2021-08-11-b.md#1-first-step) [wrapped]((2021-08-11-b.md))\n",
-        encoding="utf-8",
-    )
-    (posts / "2021-08-11-b.md").write_text("---\ntitle: b\n---\n## 1. First step\n", encoding="utf-8")
-    code, _, err = run_cli("import", str(posts), "--docs-dir", str(tmp_path / "docs"))
-    assert code == 0
-    text = (tmp_path / "docs/blog/posts/2021-08-10-a.md").read_text(encoding="utf-8")
-    # kramdown's (GFM) ids were "데이터-표현supdata-representationsup" and "data-representation"; the site's
-    # toc ids, by Python-Markdown's default slugify (ASCII only; repeats numbered _1), are these:
-    assert "[up](#data-representation) [second](#data-representation_1) [gone](#)\n" in text
-    assert "[other](2021-08-11-b.md#1-first-step) [wrapped](2021-08-11-b.md)\n" in text
-    assert err.splitlines() == [
-        f"{posts / '2021-08-10-a.md'}:9: warning: the link's address '(2021-08-11-b.md)' is wrapped in brackets: "
-        "'2021-08-11-b.md' is used",
-        f"{posts / '2021-08-10-a.md'}:8: warning: the anchor '#nowhere' names no heading of this post: "
-        "the link goes to the page",
-    ]
+    # init's first log is checked; the three marked formulas of the blog are counted, not checked
+    assert "studylog: all 1 formulas verified; 3 imported formula(s) not yet checked" in build.output
+    page = (tmp_path / "out" / "blog" / "2021" / "08" / "09" / "first" / "index.html").read_text(encoding="utf-8")
+    assert page.count("? not yet checked") == 2 and "✓" not in page

@@ -108,7 +108,7 @@ def test_journal_views_are_built(built_site: Build) -> None:
     calendar = (site / "journal/calendar/index.html").read_text(encoding="utf-8")
     assert "August 2021" in calendar
     assert 'href="../../blog/2021/08/10/day-7-optimization/"' in calendar  # the day links to its log
-    assert "longest streak 1 day(s)" in calendar
+    assert "longest streak 2 day(s)" in calendar  # Day 7 and Day 8 are consecutive
     week = (site / "journal/week-2/index.html").read_text(encoding="utf-8")
     assert "Week 2" in week and "Day 7 — Optimization" in week
     concepts = (site / "journal/concepts/index.html").read_text(encoding="utf-8")
@@ -125,4 +125,5 @@ def test_formulas_are_numbered_linked_and_marked(built_site: Build) -> None:
     assert 'class="sl-source" href="https://github.com/studylog/studylog/blob/main/studylog/optim/adam.py#L' in page
     assert "exempt: " in page  # the exemption's reason is shown
     api = (built_site.site / "api/optim/index.html").read_text(encoding="utf-8")
-    assert re.search(r'class="sl-backlink" href="../../blog/2021/08/10/day-7-optimization/#eq-adam.m">Day 7 — Optimization \(\d+\) adam.m</a> ✓', api)
+    assert re.search(r'class="autorefs autorefs-internal sl-ref" href="../../blog/2021/08/10/day-7-optimization/#eq-adam.m">'
+                     r'Day 7 — Optimization \(\d+\)</a> <code>adam.m</code> ✓ verified', api)
