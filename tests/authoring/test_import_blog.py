@@ -198,3 +198,11 @@ def test_the_imported_blog_builds_strictly_with_its_imported_formulas_not_yet_ch
     assert "studylog: all 1 formulas verified; 3 imported formula(s) not yet checked" in build.output
     page = (tmp_path / "out" / "blog" / "2021" / "08" / "09" / "first" / "index.html").read_text(encoding="utf-8")
     assert page.count("? not yet checked") == 2 and "✓" not in page
+
+
+def test_markdown_outside_the_logs_renders_a_long_fence_then_inline_math():
+    # the blog renders imported excerpts as Markdown of their own: a long math fence, then inline math
+    import markdown
+
+    html = markdown.markdown("```math\n" + "a\n" * 10 + "```\n\nthen $`x`$ here\n", extensions=["studylog"])
+    assert html.count('class="katex"') == 2 and "then" in html and "$" not in html
