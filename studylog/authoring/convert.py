@@ -224,7 +224,8 @@ def _convert_body(body: str, *, path: str, first_line: int, options: ConvertOpti
         while j < len(lines) and lines[j].kind is LineKind.TEXT:
             j += 1
         rows = frozenset(k - i for k in range(i, j) if lines[k].table_row)
-        text = "\n".join(lines[k].text for k in range(i, j))
+        # a tab in prose is only space (kramdown's 4-column stops); spaces keep columns the site can count on
+        text = "\n".join(lines[k].text.expandtabs(4) if "\t" in lines[k].text else lines[k].text for k in range(i, j))
         tokens = scan_math(
             text,
             table_rows=rows,

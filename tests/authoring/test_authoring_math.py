@@ -465,3 +465,7 @@ def test_a_footnote_nothing_refers_to_becomes_a_plain_paragraph_with_its_formula
         "post.md:7: warning: the footnote [^b] is referenced nowhere (kramdown did not show it): kept as a plain "
         "paragraph"
     ]
+
+
+def test_a_tab_in_prose_becomes_spaces_and_a_tab_in_code_stays():
+    assert log_body("a\tb $x$\n\n```make\nall:\n\tcc x.c\n```\n") == "a   b $`x`$\n\n```make\nall:\n\tcc x.c\n```\n"
