@@ -8,7 +8,9 @@ Only what the math conversion needs is recognized:
   exactly as they are;
 * kramdown's ``* TOC`` + ``{:toc}``, block attribute lists on a line of their own (``{: .class}``,
   ``{:.class}``, ``{:#id}``, ``{:name: .class}``), ``{::options … /}`` and Liquid ``{% raw %}`` /
-  ``{% endraw %}`` lines are dropped (MkDocs renders a table of contents itself);
+  ``{% endraw %}`` lines (in code too: Jekyll removes them there as well) are dropped (MkDocs renders
+  a table of contents itself); the text lines between such a ``{% raw %}`` and its ``{% endraw %}``
+  are marked ``raw`` (no Liquid is resolved there);
 * ``{::comment}`` … ``{:/comment}`` becomes an HTML comment and ``{::nomarkdown}`` … ``{:/nomarkdown}``
   raw HTML, both left untouched inside;
 * a line with a ``|`` in a paragraph that has a table separator line (``|---|:--:|``), or any line
@@ -62,6 +64,7 @@ class Line:
     text: str
     table_row: bool = False
     math: str | None = None
+    raw: bool = False
 
 
 def _is_fence_close(line: str, marks: str) -> bool:
@@ -121,7 +124,10 @@ def _code_blocks(lines: list[str], *, path: str, first_line: int) -> list[Line |
 def _dropped(lines: list[str], marked: list[Line | None]) -> None:
     """Mark kramdown-only and Liquid raw lines (in place)."""
     for i, line in enumerate(lines):
-        if marked[i] is not None:
+        code = marked[i]
+        if code is not None:
+            if code.kind is LineKind.CODE and code.math is None and _LIQUID_RAW.match(line):
+                marked[i] = Line(LineKind.DROP, line)
             continue
         toc_item = _TOC_ITEM.match(line) and i + 1 < len(lines) and _TOC_IAL.match(lines[i + 1])
         if toc_item or _BLOCK_IAL.match(line) or _OPTIONS.match(line) or _LIQUID_RAW.match(line):
@@ -171,4 +177,13 @@ def classify_lines(lines: list[str], *, path: str, first_line: int) -> list[Line
     marked = _code_blocks(lines, path=path, first_line=first_line)
     _dropped(lines, marked)
     rows = _table_rows(lines, marked)
-    return [marked[i] or Line(LineKind.TEXT, line, i in rows) for i, line in enumerate(lines)]
+    out: list[Line] = []
+    raw = False
+    for i, line in enumerate(lines):
+        if marked[i] is not None:
+            if marked[i].kind is LineKind.DROP and _LIQUID_RAW.match(line):
+                raw = "endraw" not in line
+            out.append(marked[i])
+        else:
+            out.append(Line(LineKind.TEXT, line, i in rows, raw=raw))
+    return out

@@ -5,6 +5,7 @@ spaces: ``* a`` / ``  * b``. Python-Markdown, which builds the site, needs 4 spa
 otherwise flattens ``b`` into a sibling of ``a``. `reindent_lists` moves every nested item, its
 continuation lines and its fenced blocks (code and ```` ```math ````) to 4 spaces per level, keeping
 the structure CommonMark gives the original; 4-space nesting reads the same in CommonMark (GitHub).
+Tabs inside fenced code stay tabs (a Makefile's recipe needs them).
 
 Rules (CommonMark's, simplified): a line belongs to the deepest open item whose text column it
 reaches; after a blank line, a line that reaches no open item ends the lists; a non-blank line right
@@ -47,8 +48,9 @@ def _indent(line: str) -> int:
 
 
 def _shift(line: str, delta: int) -> str:
+    """``line`` moved ``delta`` columns; tabs after its leading spaces (code's own indentation) are kept."""
     if delta >= 0:
-        return " " * delta + line if line.strip() else line
+        return " " * delta + line if line.strip() and delta else line
     return line[min(-delta, _indent(line)) :]
 
 
@@ -127,7 +129,8 @@ class _Reindenter:
                 break
             end += 1
         for j in range(i, min(end, len(lines) - 1) + 1):
-            self.out.append(_shift(_expand(lines[j]), delta))
+            line = lines[j] if j > i else _expand(lines[j])  # the fence's own lines keep their tabs
+            self.out.append(_shift(line, delta))
         self.after_blank = False
         return end + 1
 

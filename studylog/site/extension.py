@@ -178,9 +178,6 @@ class MathPreprocessor(Preprocessor):
         except Exception:  # noqa: BLE001 - foreign text keeps its own rendering
             return lines
         out = list(lines)
-        for fence in reversed(log.math):
-            html = self._foreign_math(fence.body, True)
-            out[fence.line - 1 : fence.end_line] = ["", fence.indent + self._stash(f'<div class="sl-formula"><div class="sl-math">{html}</div></div>'), ""]
         by_line: dict[int, list[InlineMath | Ref]] = {}
         for t in [*log.inline, *log.refs]:
             by_line.setdefault(t.line, []).append(t)
@@ -194,6 +191,10 @@ class MathPreprocessor(Preprocessor):
                 pos = t.end
             parts.append(line[pos:])
             out[line_no - 1] = "".join(parts)
+        # fences last: replacing one changes the number of lines, which the inline tokens' line numbers assume
+        for fence in reversed(log.math):
+            html = self._foreign_math(fence.body, True)
+            out[fence.line - 1 : fence.end_line] = ["", fence.indent + self._stash(f'<div class="sl-formula"><div class="sl-math">{html}</div></div>'), ""]
         return out
 
     def _foreign_math(self, tex: str, display: bool) -> str:
