@@ -18,12 +18,12 @@ from pathlib import Path
 from markdown.extensions.toc import slugify, unique
 
 from studylog.authoring.notes import Note, NoteKind
+from studylog.markup import code_mask
 
 __all__ = ["Headings", "fix_anchors"]
 
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>.+?)[ \t#]*$")
 _ATTR_ID = re.compile(r"\s*\{[^{}]*#(?P<id>[\w-]+)[^{}]*\}\s*$")
-_FENCE = re.compile(r"^[ \t]*(?P<marks>`{3,}|~{3,})")
 _TAG = re.compile(r"<[^<>]*>")
 _LINK = re.compile(r"\]\((?P<target>[^()\s#]*)#(?P<anchor>[^()\s]+)\)")
 
@@ -44,14 +44,9 @@ class Headings:
         self.old: dict[str, str] = {}
         used: set[str] = set()
         old_seen: dict[str, int] = {}
-        fence: str | None = None
-        for line in markdown.split("\n"):
-            f = _FENCE.match(line)
-            if fence is not None:
-                fence = None if f and set(line.strip()) == {fence[0]} and len(line.strip()) >= len(fence) else fence
-                continue
-            if f:
-                fence = f.group("marks")
+        lines = markdown.split("\n")
+        for line, in_code in zip(lines, code_mask(lines), strict=True):
+            if in_code:
                 continue
             m = _HEADING.match(line)
             if not m:

@@ -28,10 +28,10 @@ from enum import Enum
 
 from studylog.authoring.errors import ConversionError
 
+from studylog.markup import fence_end, fence_opening
+
 __all__ = ["Line", "LineKind", "classify_lines"]
 
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
-_MATH_LANG = re.compile(r"^[ \t]*math(?![^\s`{])")  # the language the engine's scanner reads as math
 _LIQUID_HIGHLIGHT = re.compile(r"^(?P<indent>[ \t]*)\{%-?\s*highlight\s+(?P<lang>[\w+#.-]+)[^%]*-?%\}\s*$")
 _LIQUID_END = re.compile(r"^[ \t]*\{%-?\s*endhighlight\s*-?%\}\s*$")
 _LIQUID_RAW = re.compile(r"^[ \t]*\{%-?\s*(?:raw|endraw)\s*-?%\}\s*$")
@@ -67,27 +67,21 @@ class Line:
     raw: bool = False
 
 
-def _is_fence_close(line: str, marks: str) -> bool:
-    stripped = line.strip()
-    return len(stripped) >= len(marks) and set(stripped) == {marks[0]}
-
-
 def _code_blocks(lines: list[str], *, path: str, first_line: int) -> list[Line | None]:
     """Mark code lines (fences, Liquid highlight blocks); other lines are left as None."""
     out: list[Line | None] = [None] * len(lines)
     i = 0
     while i < len(lines):
-        fence = _FENCE.match(lines[i])
+        fence = fence_opening(lines[i])  # the page model's rule, so the site reads the same blocks
         liquid = _LIQUID_HIGHLIGHT.match(lines[i])
-        if fence and not (fence.group("marks")[0] == "`" and "`" in fence.group("info")):
-            marks = fence.group("marks")
-            end = next((j for j in range(i + 1, len(lines)) if _is_fence_close(lines[j], marks)), None)
+        if fence is not None:
+            end = fence_end(lines, i, fence.marks)
             if end is None:
                 raise ConversionError("the code fence opened here is never closed", path=path, line=first_line + i)
             for j in range(i, end + 1):
                 out[j] = Line(LineKind.CODE, lines[j])
-            if _MATH_LANG.match(fence.group("info")):
-                indent = fence.group("indent")
+            if fence.lang == "math":
+                indent = fence.indent
                 body = [ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : end]]
                 out[i] = Line(LineKind.CODE, lines[i], math="\n".join(body))
             i = end + 1

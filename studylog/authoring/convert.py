@@ -31,6 +31,7 @@ from studylog.authoring.structure import drop_unused_footnotes, insert_excerpt, 
 from studylog.authoring.tokens import LINE_BREAK_KEPT
 from studylog.authoring.writer import IMPORTED_ATTRS, Rewriter, Written, formula_latex, write_tokens
 from studylog.errors import StudylogError
+from studylog.markup import fence_opening
 
 __all__ = ["ConvertOptions", "ConvertedPost", "FoundFormula", "Note", "convert_post", "identify_post", "read_post"]
 
@@ -213,7 +214,8 @@ def _convert_body(body: str, *, path: str, first_line: int, options: ConvertOpti
             if line.math is not None:  # a ```math fence in the post: math already
                 found.append(FoundFormula(first_line + i, textwrap.dedent(line.math).strip(), True))
                 text = line.text
-                if options.mark_imported and re.fullmatch(r"[ \t]*(`{3,}|~{3,})[ \t]*math[ \t]*", text):
+                opening = fence_opening(text)
+                if options.mark_imported and opening is not None and opening.lang == "math" and not opening.info:
                     text, marked = f"{text.rstrip()} {IMPORTED_ATTRS}", marked + 1
                 out.append(text)
             elif line.kind is LineKind.CODE:

@@ -24,25 +24,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from studylog.authoring.errors import FrontMatterError
+from studylog.errors import MarkupError
+from studylog.markup import FrontMatter, read_front_matter
 
 __all__ = ["FrontMatter", "LogMeta", "render_front_matter", "split_front_matter"]
-
-_DELIMITER = re.compile(r"^---[ \t]*$")
-_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
-
-
-@dataclass(frozen=True)
-class FrontMatter:
-    r"""A Markdown file split into its front matter and its body."""
-
-    data: dict[str, Any]
-    body: str
-    body_line: int  # 1-based line of the file on which the body starts
-    yaml_text: str = ""
-
 
 @dataclass(frozen=True)
 class LogMeta:
@@ -60,7 +46,7 @@ class LogMeta:
 
 
 def split_front_matter(text: str, *, path: str) -> FrontMatter:
-    r"""Split ``---``-delimited YAML front matter off ``text``.
+    r"""Split ``---``-delimited YAML front matter off ``text``, with the page model's one reader.
 
     Args:
         text: the whole file (``\n`` line ends).
@@ -70,38 +56,18 @@ def split_front_matter(text: str, *, path: str) -> FrontMatter:
         The parsed mapping (empty when the file has no front matter), the body and its first line.
 
     Raises:
-        FrontMatterError: if the front matter is never closed, is not valid YAML, or is not a mapping.
+        FrontMatterError: if the front matter is never closed, is not valid YAML (an impossible date
+            included), or is not a mapping.
 
     Examples:
         >>> fm = split_front_matter("---\ntitle: Hi\n---\n# Hi\n", path="p.md")
         >>> fm.data, fm.body, fm.body_line
         ({'title': 'Hi'}, '# Hi\n', 4)
     """
-    lines = text.split("\n")
-    if not lines or not _DELIMITER.match(lines[0]):
-        return FrontMatter({}, text, 1)
-    end = next((i for i in range(1, len(lines)) if _END.match(lines[i])), None)
-    if end is None:
-        raise FrontMatterError("the front matter opened here is never closed with '---'", path=path, line=1)
-    yaml_text = "\n".join(lines[1:end])
     try:
-        data = yaml.safe_load(yaml_text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and context_mark is not None and ("end of stream" in problem or "<stream end>" in problem):
-            # an unclosed quote or bracket: point at where it opens, not at the end of the front matter
-            mark, problem = context_mark, f"{context}, {problem}"
-        line = 2 + mark.line if mark is not None else 1
-        raise FrontMatterError(f"the front matter is not valid YAML: {problem}", path=path, line=line) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise FrontMatterError(
-            f"the front matter must be a mapping of keys to values, not a {type(data).__name__}", path=path, line=2
-        )
-    return FrontMatter({str(k): v for k, v in data.items()}, "\n".join(lines[end + 1 :]), end + 2, yaml_text)
+        return read_front_matter(text, path=path)
+    except MarkupError as exc:
+        raise FrontMatterError(exc.message, path=exc.path, line=exc.line) from None
 
 
 _NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")

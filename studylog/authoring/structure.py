@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from markdown.util import BLOCK_LEVEL_ELEMENTS
+from studylog.markup import code_mask, fence_opening
 
 __all__ = ["MORE", "drop_unused_footnotes", "insert_excerpt", "markdown_in_html", "unquote_math"]
 
@@ -25,8 +26,13 @@ __all__ = ["MORE", "drop_unused_footnotes", "insert_excerpt", "markdown_in_html"
 MORE = "<!-- more -->"
 
 _QUOTE_LINE = re.compile(r"^(?P<indent>[ \t]*)>[ ]?(?P<rest>.*)$")
-_MATH_FENCE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:`{3,}|~{3,})[ \t]*math(?![^\s`{])")
-_FENCE = re.compile(r"^[ \t]*(?P<marks>`{3,}|~{3,})")
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+
+
+def _is_math_fence(line: str) -> bool:
+    """Whether ``line`` opens a math fence, inside blockquote marks or not (the page model's fence rule)."""
+    opening = fence_opening(_QUOTE_MARKS.sub("", line))
+    return opening is not None and opening.lang == "math"
 _MORE_LINE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$")
 _LIST_ITEM = re.compile(r"^(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 _HTML_OPEN = re.compile(r"^[ \t]*<(?P<tag>blockquote|div|details|table|figure|center|p|ul|ol)\b", re.IGNORECASE)
@@ -39,7 +45,7 @@ def _quote_run(lines: list[str], i: int, indent: str) -> int:
         m = _QUOTE_LINE.match(lines[j])
         if m and m.group("indent") == indent:
             j += 1
-        elif lines[j].strip() and j > i and lines[j - 1].strip() and not _FENCE.match(lines[j]):
+        elif lines[j].strip() and j > i and lines[j - 1].strip() and fence_opening(lines[j]) is None:
             j += 1  # a lazy continuation line of the quote's paragraph
         else:
             break
@@ -68,17 +74,11 @@ def unquote_math(markdown: str) -> str:
     lines = markdown.split("\n")
     out: list[str] = []
     i = 0
-    fence: str | None = None
+    unquoted = [line if not _QUOTE_LINE.match(line) else "" for line in lines]  # fences outside any quote
+    in_code = code_mask(unquoted)
     while i < len(lines):
         line = lines[i]
-        f = _FENCE.match(line)
-        if fence is not None:
-            fence = None if f and line.strip() and set(line.strip()) == {fence[0]} and len(line.strip()) >= len(fence) else fence
-            out.append(line)
-            i += 1
-            continue
-        if f and not _QUOTE_LINE.match(line):
-            fence = f.group("marks")
+        if in_code[i]:
             out.append(line)
             i += 1
             continue
@@ -90,7 +90,7 @@ def unquote_math(markdown: str) -> str:
         indent = m.group("indent")
         end = _quote_run(lines, i, indent)
         run = lines[i:end]
-        if not any(_MATH_FENCE.match(ln) for ln in run):
+        if not any(_is_math_fence(ln) for ln in run):
             out.extend(run)
             i = end
             continue
@@ -107,7 +107,11 @@ def unquote_math(markdown: str) -> str:
 
 
 _HTML_START = re.compile(r"^(?P<indent> {0,3})<(?P<tag>[A-Za-z][\w-]*)(?P<attrs>(?:\s[^>]*?)?)(?P<end>/?>)")
-_LOG_MATH = re.compile(r"\$`|^[ \t]*`{3,}math", re.MULTILINE)
+
+
+def _has_log_math(block: str) -> bool:
+    """Whether a block holds a formula as the site reads them: inline math or a math fence."""
+    return "$`" in block or any(_is_math_fence(line) for line in block.split("\n"))
 
 
 def markdown_in_html(body: str) -> str:
@@ -126,18 +130,11 @@ def markdown_in_html(body: str) -> str:
         <BLANKLINE>
     """
     lines = body.split("\n")
-    fence: str | None = None
+    in_code = code_mask(lines)
     k = 0
     while k < len(lines):
         line = lines[k]
-        f = _FENCE.match(line)
-        if fence is not None:
-            if f and set(line.strip()) == {fence[0]} and len(line.strip()) >= len(fence):
-                fence = None
-            k += 1
-            continue
-        if f:
-            fence = f.group("marks")
+        if in_code[k]:
             k += 1
             continue
         m = _HTML_START.match(line)
@@ -152,7 +149,7 @@ def markdown_in_html(body: str) -> str:
             if depth <= 0 or (end > k and not lines[end].strip()):
                 break
         block = "\n".join(lines[k : end + 1])
-        if _LOG_MATH.search(block) and not re.search(r"\bmarkdown\b", m.group("attrs")):
+        if _has_log_math(block) and not re.search(r"\bmarkdown\b", m.group("attrs")):
             at = m.end("attrs")
             lines[k] = line[:at] + " markdown" + line[at:]
         k = end + 1
@@ -198,11 +195,10 @@ def insert_excerpt(body: str, separator: str | None = None) -> str:
         for k, line in enumerate(lines):
             if line.strip() == separator.strip():
                 return "\n".join([*lines[:k], MORE, *lines[k + 1 :]])
-    fence: str | None = None
+    in_code = code_mask(lines)
     html, depth = "", 0  # the raw HTML block open (its tag, how deep): the separator cannot go there
     seen_text = False
     for k, line in enumerate(lines):
-        f = _FENCE.match(line)
         lower = line.lower()
         if depth:
             depth += len(re.findall(rf"<{html}\b", lower)) - lower.count(f"</{html}")
@@ -213,12 +209,7 @@ def insert_excerpt(body: str, separator: str | None = None) -> str:
             seen_text = True
             if depth > 0:
                 continue
-        if fence is not None:
-            if f and set(line.strip()) == {fence[0]} and len(line.strip()) >= len(fence):
-                fence = None
-            continue
-        if f:
-            fence = f.group("marks")
+        if in_code[k]:
             continue
         stripped = line.strip()
         if stripped and not stripped.startswith(("#", "<!--")):

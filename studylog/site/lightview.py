@@ -37,6 +37,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from studylog.site.mathtext import readable
+from studylog.markup import code_mask
 
 __all__ = ["NAME", "LightView", "cut_excerpt_lines", "cut_excerpts", "formulas", "install", "reading_view", "search_view"]
 
@@ -105,7 +106,6 @@ def reading_view(content: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------- excerpts
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DEFINITION = re.compile(r"^ {0,3}\*?\[[^\]]+\]:")  # [link]: url, [^footnote]: text, *[ABBR]: text
 #: what follows the separator in a cut excerpt: Material shows "Continue reading" only if something does
 MORE = "<!-- studylog: the rest of this post is on its page -->"
@@ -114,16 +114,11 @@ MORE = "<!-- studylog: the rest of this post is on its page -->"
 def _definitions(lines: list[str]) -> list[str]:
     """The link, footnote and abbreviation definitions among ``lines`` (outside code fences)."""
     out: list[str] = []
-    fence: str | None = None
     keep = False
+    in_code = code_mask(lines)
     for i, line in enumerate(lines):
-        if fence is not None:
-            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
-                fence = None
-            continue
-        m = _FENCE.match(line)
-        if m:
-            fence, keep = m.group(1), False
+        if in_code[i]:
+            keep = False
             continue
         if _DEFINITION.match(line):
             keep = True
@@ -146,15 +141,9 @@ def cut_excerpt_lines(lines: list[str], separator: str) -> list[str] | None:
         >>> cut_excerpt_lines(["Intro [a].", "", "<!-- more -->", "", "Body.", "", "[a]: https://x.org"], "<!-- more -->")
         ['Intro [a].', '', '<!-- more -->', '', '<!-- studylog: the rest of this post is on its page -->', '', '[a]: https://x.org']
     """
-    fence: str | None = None
+    in_code = code_mask(lines)
     for i, line in enumerate(lines):
-        if fence is not None:
-            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
-                fence = None
-            continue
-        m = _FENCE.match(line)
-        if m:
-            fence = m.group(1)
+        if in_code[i]:
             continue
         if line.strip() == separator and not line.startswith(("    ", "\t")):
             return [*lines[: i + 1], "", MORE, "", *_definitions(lines[i + 1 :])]
