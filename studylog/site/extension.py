@@ -23,7 +23,7 @@ from markdown.preprocessors import Preprocessor
 from studylog.engine.check import EXEMPT, VERIFIED
 from studylog.engine.scan import _FENCE_RE, ID_RE, REF_RE, Formula, _inline_spans, _parse_attrs, fence_body, fence_end
 from studylog.errors import RenderError, StudylogError
-from studylog.site.sanitize import sanitize
+from studylog.site.sanitize import sanitize_markdown
 from studylog.site.examples import Example, is_exec, is_expect_fence, parse_info, render_example
 from studylog.site.state import SiteState
 
@@ -223,11 +223,10 @@ class MathPreprocessor(Preprocessor):
 
 
 class SanitizePostprocessor(Postprocessor):
-    """Make the log's own HTML inert (see `sanitize`) before the raw-HTML stash is restored.
+    """Make the log's own HTML inert (see `sanitize_markdown`) before the raw-HTML stash is restored.
 
-    It cleans the Markdown's output and every stashed raw-HTML block the author wrote, and skips the
-    blocks studylog stashed itself (KaTeX output is large, generated with ``trust`` off, and would
-    otherwise be parsed again for every page and blog excerpt).
+    The author's stashed HTML is cleaned in place, as one document; the blocks studylog stashed
+    itself (KaTeX output, generated with ``trust`` off) are passed through by value.
     """
 
     def __init__(self, md: Markdown, ext: StudylogExtension) -> None:
@@ -235,16 +234,7 @@ class SanitizePostprocessor(Postprocessor):
         self.ext = ext
 
     def run(self, text: str) -> str:
-        trusted = self.ext.trusted
-        removed: list[str] = []
-        blocks = self.md.htmlStash.rawHtmlBlocks
-        for i, block in enumerate(blocks):
-            if isinstance(block, str) and block not in trusted:
-                blocks[i], gone = sanitize(block)
-                trusted.add(blocks[i])  # clean now: toc runs the postprocessors again on the same stash
-                removed += gone
-        clean, gone = sanitize(text)
-        removed += gone
+        clean, removed = sanitize_markdown(self.md, text, self.ext.trusted)
         if removed:
             state = self.ext.get_state()
             where = state.page.src_path if state.page else "<markdown>"
