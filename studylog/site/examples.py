@@ -238,7 +238,8 @@ def render_example(md: Any, example: Example, lang: str, cache: ExampleCache, ti
         return html, detail.splitlines()[-1].strip() if detail else "the example failed"
     from studylog.site.sanitize import sanitize
 
-    html, _ = sanitize(html)  # what the example printed is the log's content: make it inert
+    trusted = next((ext.trusted for ext in md.registeredExtensions if hasattr(ext, "trusted")), ())
+    html, _ = sanitize(html, keep=trusted)  # what the example printed is the log's content: make it inert
     cache.put(key, html)
     cache.memory[key] = html
     return html, None
