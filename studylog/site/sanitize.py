@@ -25,8 +25,9 @@ The policy, for study notes:
 * **names studylog and the theme rely on**: ``class`` tokens ``sl-*`` (the verdict marks, formula
   boxes; only ``sl-figure`` is author content) and ``id`` values with the theme's ``__`` prefix
   (Material reads its configuration from ``#__config``) are removed; an ``autoref`` identifier keeps
-  only the characters an identifier has (mkdocs-autorefs re-emits it unescaped).
-* **comments** are removed.
+  only the characters an identifier has (mkdocs-autorefs re-emits it unescaped), and an ``autoref``
+  without one gets an empty one (mkdocs-autorefs would raise).
+* **comments** are removed, except a block of plain words such as ``<!-- more -->`` in a page.
 
 `sanitize` reports what it removed (for the build's note). `sanitize_markdown` applies it to a page:
 the author's raw-HTML blocks are put back where Python-Markdown stashed them, so the HTML is checked
@@ -114,6 +115,7 @@ _TAB_NEWLINE = re.compile(r"[\t\n\r]")
 _PLACEHOLDER = re.compile("\x02(?:wzxhzdk:\\d+|sl-keep:[0-9a-f]+:\\d+)\x03")
 _TAG_NAME = re.compile(r"<([A-Za-z][^\t\n\f\r />]*)")
 _COMMENTISH = re.compile(r"<[!?]|</(?![A-Za-z>])")
+_SCHEME_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-\t\n\r]*:")
 _REMOTE_MARK = "#sl-remote-"
 
 
@@ -187,6 +189,8 @@ class _Attributes:
         return value
 
     def _url(self, tag: str, attr: str, value: str) -> str | None:
+        if value.strip(_STRIP).startswith(_REMOTE_MARK):  # only this callback may write the marker
+            return self.drop(f"{tag} {attr}={_REMOTE_MARK}")
         scheme = url_scheme(value)
         if scheme == "data":
             if tag == "img" and attr == "src" and _DATA_IMAGE.match(_TAB_NEWLINE.sub("", value.strip(_STRIP))):
@@ -222,6 +226,10 @@ _MARKED_SRC = re.compile(r'\ssrc="' + re.escape(_REMOTE_MARK) + r'(\d+)"')
 _ALT = re.compile(r'\salt="([^"]*)"')
 
 
+# mkdocs-autorefs reads every ``<autoref`` with attributes and fails on one without an identifier
+_AUTOREF_WITHOUT_ID = re.compile(r'<autoref(?=\s)(?![^>]*\sidentifier=")')
+
+
 def _external_link(url: str, label: str) -> str:
     return f'<a class="sl-external-media" href="{html.escape(url, quote=True)}">{html.escape(label)} (external)</a>'
 
@@ -237,7 +245,7 @@ def _link_remote_media(clean: str, urls: list[str]) -> str:
     for m in _MEDIA_TAG.finditer(clean):
         closing, tag, attrs = m.groups()
         mark = _MARKED_SRC.search(attrs)
-        url = urls[int(mark.group(1))] if mark else None
+        url = urls[int(mark.group(1))] if mark and int(mark.group(1)) < len(urls) else None
         if closing:
             if players and players[-1][1] == tag:
                 start, _, found = players.pop()
@@ -319,25 +327,39 @@ def sanitize(fragment: str, keep: Collection[str] = ()) -> tuple[str, list[str]]
     """Return the inert version of an HTML fragment and what was removed (for reporting).
 
     Each value of ``keep`` (HTML that studylog made itself) found in ``fragment`` is passed through
-    as it is, where it stands as HTML; inside an attribute or removed content it is removed.
+    as it is where it stands as HTML, and removed where it stands inside an attribute or inside
+    removed content. The report names every removed attribute exactly (an audit run sees them all);
+    removed elements and comments are named from the tag names in the source, so one written inside
+    an attribute value is named too (it over-reports, never under-reports).
     """
     if "<" not in fragment:  # text alone: no element, comment or attribute can start
         return fragment, []
     protected, kept, nonce = _protect(fragment, keep)
-    candidates = {url_scheme(s) for s in re.findall(r"[A-Za-z][A-Za-z0-9+.\-\t\n\r]*:", html.unescape(protected))}
-    audit = _Attributes(audit=True)
-    audited = _cleaner(audit, SCHEMES | candidates | {"data", "javascript", "vbscript"}).clean(protected)
     enforce = _Attributes(audit=False)
     clean = _cleaner(enforce).clean(protected)
-    removed = [f"<{name}>" for name in dict.fromkeys(n.lower() for n in _TAG_NAME.findall(protected)) if name not in TAGS]
+    removed = _report(protected, clean)
+    repaired = _AUTOREF_WITHOUT_ID.sub('<autoref identifier=""', clean)
+    if repaired != clean:
+        removed.append("autoref without identifier= (given an empty one)")
+    if enforce.remote:
+        repaired = _link_remote_media(repaired, enforce.remote)
+    if repaired != clean:  # our own edits are cleaned too
+        clean = _cleaner(_Attributes(audit=False)).clean(repaired)
+    return _restore(clean, kept, nonce), list(dict.fromkeys(removed))
+
+
+def _report(protected: str, clean: str) -> list[str]:
+    names = dict.fromkeys(n.lower() for n in _TAG_NAME.findall(protected))
+    removed = [f"<{name}>" for name in names if name not in TAGS]
     if _COMMENTISH.search(protected):
         removed.append("<!-- comment -->")
+    schemes = {url_scheme(s) for s in _SCHEME_LIKE.findall(html.unescape(protected))}
+    audit = _Attributes(audit=True)
+    audited = _cleaner(audit, SCHEMES | schemes | {"data", "javascript", "vbscript"}).clean(protected)
     removed += audit.removed
-    if audited != clean:  # only if the enforcing run dropped something the audit could not name
+    if audited != clean:  # only if the enforcing run dropped something the audit did not name
         removed.append("HTML outside the allow-list")
-    if enforce.remote:
-        clean = _cleaner(_Attributes(audit=False)).clean(_link_remote_media(clean, enforce.remote))
-    return _restore(clean, kept, nonce), list(dict.fromkeys(removed))
+    return removed
 
 
 def _inert_comment(block: str) -> bool:

@@ -88,6 +88,9 @@ HOSTILE = [
     ('<p title="a\x02wzxhzdk:0\x03b">x</p>', '<p title="ab">x</p>', "p title= (formula or HTML inside an attribute)"),
     ('<a href="https://x.example" data-autorefs-identifier="y" tabindex="1">x</a>', '<a href="https://x.example">x</a>',
      "a data-autorefs-identifier="),
+    ('<img src="#sl-remote-0"><img src="#sl-remote-7">', "<img><img>", "img src=#sl-remote-"),  # our marker, forged
+    ("<autoref optional>x</autoref>", '<autoref identifier="" optional="">x</autoref>',
+     "autoref without identifier="),  # mkdocs-autorefs would raise KeyError
 ]  # fmt: skip
 
 
