@@ -112,7 +112,10 @@ _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _STRIP = "".join(map(chr, range(0x21)))  # C0 controls and space, as the URL parser strips them
 _TAB_NEWLINE = re.compile(r"[\t\n\r]")
 # Python-Markdown's stash placeholders and ours never belong in an attribute value.
-_PLACEHOLDER = re.compile("\x02(?:wzxhzdk:\\d+|sl-keep:[0-9a-f]+:\\d+)\x03")
+_PLACEHOLDER = re.compile("\x02(?:wzxhzdk:\\d+|sl-(?:keep|stash):[0-9a-f]+:\\d+)\x03")
+# Python-Markdown's own: in the output of `sanitize` they can only be forged (``&#2;wzxhzdk&#58;0&#3;``),
+# and ``raw_html`` would replace them with the raw, uncleaned block.
+_MD_PLACEHOLDER = re.compile("\x02(?:wzxhzdk|klzzwxh):\\d+\x03")
 _TAG_NAME = re.compile(r"<([A-Za-z][^\t\n\f\r />]*)")
 _COMMENTISH = re.compile(r"<[!?]|</(?![A-Za-z>])")
 _SCHEME_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-\t\n\r]*:")
@@ -299,7 +302,7 @@ def _protect(fragment: str, keep: Collection[str]) -> tuple[str, list[str], str]
     if not keep:
         return fragment, [], ""
     index = _index(keep)
-    nonce = secrets.token_hex(4)
+    nonce = secrets.token_hex(8)
     kept: list[str] = []
     out: list[str] = []
     pos = start = 0
@@ -332,7 +335,7 @@ def sanitize(fragment: str, keep: Collection[str] = ()) -> tuple[str, list[str]]
     removed elements and comments are named from the tag names in the source, so one written inside
     an attribute value is named too (it over-reports, never under-reports).
     """
-    if "<" not in fragment:  # text alone: no element, comment or attribute can start
+    if "<" not in fragment and "\x02" not in fragment:  # text alone: no element, comment or placeholder
         return fragment, []
     protected, kept, nonce = _protect(fragment, keep)
     enforce = _Attributes(audit=False)
@@ -345,6 +348,9 @@ def sanitize(fragment: str, keep: Collection[str] = ()) -> tuple[str, list[str]]
         repaired = _link_remote_media(repaired, enforce.remote)
     if repaired != clean:  # our own edits are cleaned too
         clean = _cleaner(_Attributes(audit=False)).clean(repaired)
+    if _MD_PLACEHOLDER.search(clean):
+        removed.append("Python-Markdown placeholder")
+        clean = _MD_PLACEHOLDER.sub("", clean)
     return _restore(clean, kept, nonce), list(dict.fromkeys(removed))
 
 
@@ -379,18 +385,21 @@ def sanitize_markdown(md: Any, text: str, trusted: Collection[str]) -> tuple[str
     stash = md.htmlStash
     raw = md.postprocessors["raw_html"]
     pattern = re.compile(f"<p>{HTML_PLACEHOLDER % '([0-9]+)'}</p>|{HTML_PLACEHOLDER % '([0-9]+)'}")
+    nonce = secrets.token_hex(8)
 
     def restore(m: re.Match[str]) -> str:
         key = int(m.group(1) or m.group(2))
         if key >= stash.html_counter:
-            return m.group(0)
+            return ""
         block = stash.rawHtmlBlocks[key]
         if isinstance(block, str) and (block in trusted or _inert_comment(block)):
-            return m.group(0)
+            # left for raw_html, behind a marker that no input can forge
+            return m.group(0).replace(HTML_PLACEHOLDER % key, f"\x02sl-stash:{nonce}:{key}\x03")
         text_ = raw.stash_to_string(block)
         if m.group(1) is not None and not raw.isblocklevel(text_):
             text_ = f"<p>{text_}</p>"
         return pattern.sub(restore, text_)
 
-    return sanitize(pattern.sub(restore, text), keep=trusted)
+    clean, removed = sanitize(pattern.sub(restore, text), keep=trusted)
+    return re.sub(f"\x02sl-stash:{nonce}:(\\d+)\x03", lambda m: HTML_PLACEHOLDER % m.group(1), clean), removed
 

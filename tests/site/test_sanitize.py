@@ -38,7 +38,7 @@ KEEP = [
     '<autoref identifier="studylog.optim.sgd.SGD" optional="" hover="">SGD</autoref>',
     '<ol start="3"><li>c</li></ol><dl><dt>t</dt><dd>d</dd></dl><ul><li>u</li></ul>',
     '<video controls="" src="clip.mp4"></video><span style="color: #c00; font-weight: bold">red</span>',
-    "<p>Hangul 경사하강법 and \x02wzxhzdk:3\x03 placeholders stay text</p>",
+    "<p>Hangul 경사하강법 and \x02amp\x03para; (Python-Markdown's ampersand) stay text</p>",
 ]
 
 
@@ -91,6 +91,9 @@ HOSTILE = [
     ('<img src="#sl-remote-0"><img src="#sl-remote-7">', "<img><img>", "img src=#sl-remote-"),  # our marker, forged
     ("<autoref optional>x</autoref>", '<autoref identifier="" optional="">x</autoref>',
      "autoref without identifier="),  # mkdocs-autorefs would raise KeyError
+    # a forged stash placeholder would make raw_html insert the raw, uncleaned block
+    ("<p>&#2;wzxhzdk&#58;0&#3;</p>", "<p></p>", "Python-Markdown placeholder"),
+    ("printed \x02wzxhzdk:0\x03 by an example", "printed  by an example", "Python-Markdown placeholder"),
 ]  # fmt: skip
 
 
@@ -208,6 +211,12 @@ def test_md_in_html_elements_and_attr_list_are_cleaned() -> None:
     assert "ontoggle" not in html and "onclick" not in html and "javascript" not in html
     assert '<p class="ok">para</p>' in html and "<em>x</em>" in html
     assert {"details ontoggle=", "p onclick=", "a href=javascript:"} <= set(notes)
+
+
+def test_a_forged_placeholder_cannot_bring_back_an_uncleaned_block() -> None:
+    html, notes = _convert("<img src=x onerror=alert(1)>\n\ntext <b>&#2;wzxhzdk&#58;0&#3;</b> and &#2;wzxhzdk&#58;0&#3;\n")
+    assert "onerror" not in html and "alert" not in html
+    assert "Python-Markdown placeholder" in notes
 
 
 def test_trusted_blocks_are_restored_untouched() -> None:

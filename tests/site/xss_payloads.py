@@ -183,6 +183,8 @@ _RAW: list[tuple[str, str, dict[str, object]]] = [
      {}),
     ("Markdown", "<autoref identifier='x\" tabindex=\"1\" autofocus onfocus=\"@JS@' optional>y</autoref>", {}),
     ("Markdown", '<span class="sl-status sl-verified">✓ verified</span>', {"expect": "article span:not(.sl-status)"}),
+    ("Markdown", "<img src=x onerror=@JS@>\n\n<b>" + "".join(f"&#2;wzxhzdk&#58;{i}&#3;" for i in range(8)) + "</b>",
+     {}),  # forged stash placeholders: raw_html would insert the raw block
     # ------------------------------------------------------------------ front matter
     ("front matter", "body", {"front": "title: '<img src=x onerror=@JS@>'\n"}),
     ("front matter", "body", {"front": "description: '\"><img src=x onerror=@JS@>'\n"}),
@@ -200,6 +202,8 @@ _RAW: list[tuple[str, str, dict[str, object]]] = [
     ("example output", '```python exec="1"\nprint("<svg onload=@JS@></svg> and $`x^2`$")\n```',
      {"expect": "article .katex"}),
     ("example output", '```python exec="1" result="text"\nprint("<script>@JS@</script>")\n```', {"expect": "pre code"}),
+    ("example output", '<img src=x onerror=@JS@>\n\n```python exec="1" html="1"\n'
+                       'print("".join(f"\\x02wzxhzdk:{i}\\x03" for i in range(8)))\n```', {}),
     # ------------------------------------------------------------------ formulas: inert where KaTeX escapes
     ("KaTeX", r"$`\text{<img src=x onerror=alert('xss-@N@')>}`$", {"expect": "article .katex"}),
     ("KaTeX", r"$`\operatorname{<script>alert('xss-@N@')</script>}`$", {"expect": "article .katex"}),
