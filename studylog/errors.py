@@ -72,3 +72,7 @@ class MarkupError(StudylogError):
 
 class RenderError(StudylogError):
     """KaTeX refused to render a formula."""
+
+
+class ConfigError(StudylogError):
+    """The project's configuration (``pyproject.toml``, ``mkdocs.yml``) cannot be used: nothing can run."""

@@ -10,16 +10,17 @@ import importlib
 import pkgutil
 import sys
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
 from studylog.engine.binding import Binding, bindings_of
 from studylog.engine.check import EXEMPT, INVALID, MISMATCH, MISSING, UNLINKED, VERIFIED, CheckResult, check_binding
-from studylog.engine.scan import Formula, ScannedLog, markdown_files, scan_file
+from studylog.engine.scan import Formula, ScannedLog, markdown_files, scan_page
 from studylog.engine.status import Status
-from studylog.errors import RegistryError, StudylogError
+from studylog.errors import ConfigError, RegistryError, StudylogError
+from studylog.markup import parse_log, read_log
 
 DEFAULT_IMPLEMENTATIONS = ("studylog",)
 
@@ -42,10 +43,10 @@ def load_config(root: Path | None = None) -> ProjectConfig:
         try:
             table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("studylog", {})
         except tomllib.TOMLDecodeError as exc:
-            raise StudylogError(f"invalid TOML: {exc}", path=str(pyproject)) from None
+            raise ConfigError(f"invalid TOML: {exc}", path=str(pyproject)) from None
     impls = table.get("implementations", DEFAULT_IMPLEMENTATIONS)
     if not isinstance(impls, list | tuple) or not all(isinstance(x, str) for x in impls):
-        raise StudylogError("[tool.studylog] implementations must be a list of package names", path=str(pyproject))
+        raise ConfigError("[tool.studylog] implementations must be a list of package names", path=str(pyproject))
     docs = root / str(table.get("docs_dir", "docs"))
     return ProjectConfig(root=root, docs_dir=docs, implementations=tuple(impls))
 
@@ -102,34 +103,45 @@ class FormulaIndex:
 
 
 def build_index(files: Iterable[Path], root: Path | None = None) -> FormulaIndex:
-    """Scan ``files``; duplicate ids and markup errors become problems, not exceptions."""
+    """Scan ``files``; markup problems, duplicate ids and unknown references become problems, not exceptions."""
     index = FormulaIndex()
     for path in files:
         shown = str(path.relative_to(root)) if root and path.is_absolute() and path.is_relative_to(root) else str(path)
         try:
-            log = scan_file(path, shown)
+            log = scan_page(read_log(path, shown))
         except StudylogError as exc:
             index.problems.append(exc)
             continue
-        index.logs.append(log)
-        for formula in log.formulas:
-            if formula.id is None:
-                continue
-            first = index.by_id.get(formula.id)
-            if first is not None:
-                index.problems.append(
-                    RegistryError(f"duplicate formula id (first defined at {first.location})",
-                                  path=formula.path, line=formula.line, formula_id=formula.id)  # fmt: skip
-                )
-                continue
-            index.by_id[formula.id] = formula
+        add_log(index, log)
+    check_references(index)
+    return index
+
+
+def add_log(index: FormulaIndex, log: ScannedLog) -> None:
+    """Add one scanned log to ``index`` (a second formula with an id already taken is a problem)."""
+    index.logs.append(log)
+    index.problems.extend(log.problems)
+    for formula in log.formulas:
+        if formula.id is None:
+            continue
+        first = index.by_id.get(formula.id)
+        if first is not None:
+            index.problems.append(
+                RegistryError(f"duplicate formula id (first defined at {first.location})",
+                              path=formula.path, line=formula.line, formula_id=formula.id)  # fmt: skip
+            )
+            continue
+        index.by_id[formula.id] = formula
+
+
+def check_references(index: FormulaIndex) -> None:
+    """Every ``[eq:ID]`` must name a formula of the index."""
     for log in index.logs:
         for ref in log.references:
             if ref.id not in index.by_id:
                 index.problems.append(
                     RegistryError("reference to an unknown formula id", path=ref.path, line=ref.line, formula_id=ref.id)
                 )
-    return index
 
 
 # ------------------------------------------------------------------------------------------ verify
@@ -147,7 +159,7 @@ class FormulaStatus:
 
     @property
     def ok(self) -> bool:
-        return self.status in (VERIFIED, EXEMPT)
+        return Status(self.status).ok
 
     def problem_line(self) -> str:
         f = self.formula
@@ -161,6 +173,7 @@ class Report:
     statuses: list[FormulaStatus] = field(default_factory=list)
     problems: list[StudylogError] = field(default_factory=list)  # not tied to one verifiable formula
     results: list[CheckResult] = field(default_factory=list)
+    index: FormulaIndex = field(default_factory=lambda: FormulaIndex())
 
     @property
     def ok(self) -> bool:
@@ -170,24 +183,35 @@ class Report:
         return {s.formula.id: s for s in self.statuses if s.formula.id}
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys((VERIFIED, MISMATCH, INVALID, MISSING, UNLINKED, EXEMPT), 0)
+        out = dict.fromkeys((VERIFIED, MISMATCH, INVALID, MISSING, UNLINKED, EXEMPT, Status.IMPORTED), 0)
         for s in self.statuses:
-            out[s.status] += 1
+            if s.status in out:
+                out[s.status] += 1
         return out
 
 
-def check_all(index: FormulaIndex, bindings: list[Binding], *, seed: int = 0, only: set[str] | None = None) -> Report:
+def check_all(
+    index: FormulaIndex, bindings: list[Binding], *, seed: int = 0, only: set[str] | None = None, report_unused: bool = False
+) -> Report:
     """Check every binding whose formulas are in ``index`` and give each formula its verdict.
 
-    ``only`` restricts the work to the bindings of these formula ids (for one pytest item).
+    ``only`` restricts the work to the bindings of these formula ids (for one pytest item);
+    ``report_unused`` makes a binding none of whose ids is in ``index`` a problem (the index must
+    then hold every log of the site).
     """
-    report = Report(problems=list(index.problems))
+    report = Report(problems=list(index.problems), index=index)
     by_formula: dict[str, list[tuple[Binding, list[CheckResult]]]] = {}
     for binding in bindings:
         if only is not None and not (set(binding.formula_ids) & only):
             continue
         present = [fid for fid in binding.formula_ids if fid in index.by_id]
         if not present:
+            if report_unused:
+                report.problems.append(
+                    RegistryError(f"{binding.path} implements {', '.join(binding.formula_ids)}, which no log uses: "
+                                  "write the formula in a log or remove the @implements",
+                                  path=binding.source_file, line=binding.source_line)  # fmt: skip
+                )
             continue  # a binding for logs outside the scanned paths
         absent = [fid for fid in binding.formula_ids if fid not in index.by_id]
         if absent:
@@ -214,6 +238,8 @@ def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]]) 
             return FormulaStatus(formula, INVALID, f"exempt (\"{formula.exempt}\") but implemented by "
                                  f"{bindings[0].path}: drop one of the two", bindings)  # fmt: skip
         return FormulaStatus(formula, EXEMPT, formula.exempt)
+    if formula.imported:
+        return FormulaStatus(formula, Status.IMPORTED, "imported, not yet checked: link it ({#id}) to check it")
     if formula.id is None:
         if formula.display or formula.is_equation:
             what = "display formula" if formula.display else "inline equation"
@@ -233,10 +259,37 @@ def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]]) 
     return FormulaStatus(formula, VERIFIED, f"max abs diff {worst:.2g}", bindings)
 
 
-def verify_paths(paths: list[Path], config: ProjectConfig, *, seed: int = 0) -> Report:
-    """Scan the Markdown at ``paths``, discover the implementations, and check everything."""
-    index = build_index(markdown_files(paths), config.root)
-    bindings = discover(config.implementations, config.root)
-    report = check_all(index, bindings, seed=seed)
+def verify_site(
+    config: ProjectConfig, *, paths: list[Path] | None = None, logs: Mapping[str, str] | None = None, seed: int = 0
+) -> Report:
+    """The one verification path: scan the logs, discover the implementations, check every formula.
+
+    The CLI (``studylog verify``), the pytest plugin and the site build all call this, so they give
+    the same verdict on the same input. ``paths`` restricts the scan to some files or folders (then a
+    binding used by no scanned log is not a problem); by default the whole docs folder is scanned.
+    ``logs`` gives the text of every log instead (``{path as shown: Markdown}``): the site build
+    sends exactly the text it renders, so a verdict always belongs to the text on the page.
+    """
+    if logs is not None:
+        index = FormulaIndex()
+        for shown, text in logs.items():
+            try:
+                add_log(index, scan_page(parse_log(text, shown)))
+            except StudylogError as exc:
+                index.problems.append(exc)
+        check_references(index)
+    else:
+        index = build_index(markdown_files(list(paths) if paths else [config.docs_dir]), config.root)
+    try:
+        bindings = discover(config.implementations, config.root)
+    except StudylogError as exc:
+        bindings = []
+        index.problems.append(exc)
+    report = check_all(index, bindings, seed=seed, report_unused=not paths)
     report.statuses = [s for s in report.statuses if s.status != Status.PROSE]
     return report
+
+
+def verify_paths(paths: list[Path], config: ProjectConfig, *, seed: int = 0) -> Report:
+    """`verify_site` restricted to ``paths``."""
+    return verify_site(config, paths=paths, seed=seed)

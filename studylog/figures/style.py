@@ -27,6 +27,8 @@ OKABE_ITO = {
 }
 #: Paul Tol's "muted" qualitative palette: nine colour-blind-safe colours (one per optimizer)
 TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
+BLUE, VERMILLION, GREEN, ORANGE = (OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange"))
+"""The four Okabe & Ito colours most figures use, by name."""
 INK = "#333333"
 """Text and data drawn in "black": dark grey, so nothing is pure black on pure white."""
 MUTED = "#777777"

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from studylog.regularization._checks import FloatArray, as_float_array  # one conversion rule
+from studylog.arrays import FloatArray, as_float_array  # one conversion rule
 
 __all__ = ["FloatArray", "as_float_array", "check_positive_int"]
 

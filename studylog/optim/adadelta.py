@@ -16,6 +16,7 @@ import torch
 
 from studylog.engine.binding import Array, Derived, In, Out, Scalar, implements
 from studylog.optim._common import effective_gradient
+from studylog.optim._moments import ema_of_squares, ema_of_squares_
 from studylog.optim._torch import StudylogOptimizer, grad_for_update, new_step_counter, scalar
 from studylog.optim._validation import check_like, check_non_negative, check_unit_interval
 
@@ -108,10 +109,10 @@ def adadelta_step(
     check_non_negative("weight_decay", weight_decay)
     W = np.asarray(W)
     g = effective_gradient(W, check_like("g", g, W), weight_decay=weight_decay, maximize=maximize)
-    G_t = rho * check_like("G", G, W) + (1 - rho) * g * g  # G_t = gamma G_{t-1} + (1 - gamma) g_t^2
+    G_t = ema_of_squares(check_like("G", G, W), g, rho)  # G_t = gamma G_{t-1} + (1 - gamma) g_t^2
     H = check_like("H", H, W)
     delta = np.sqrt(H + eps) / np.sqrt(G_t + eps) * g  # sqrt(H_{t-1} + eps) / sqrt(G_t + eps) g_t
-    H_t = rho * H + (1 - rho) * delta * delta  # H_t = gamma H_{t-1} + (1 - gamma) Delta_t^2
+    H_t = ema_of_squares(H, delta, rho)  # H_t = gamma H_{t-1} + (1 - gamma) Delta_t^2
     return AdadeltaStep(W=W - lr * delta, G=G_t, H=H_t, delta=delta)
 
 
@@ -170,9 +171,9 @@ class Adadelta(StudylogOptimizer):
         grad = grad_for_update(p, grad, group)
         rho, eps = scalar(group["rho"]), scalar(group["eps"])
         square_avg, acc_delta = state["square_avg"], state["acc_delta"]
-        square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)  # G_t
+        ema_of_squares_(square_avg, grad, rho)  # G_t
         std = square_avg.add(eps).sqrt_()  # sqrt(G_t + eps)
         delta = acc_delta.add(eps).sqrt_()  # sqrt(H_{t-1} + eps)
         delta.div_(std).mul_(grad)  # Delta_t
-        acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)  # H_t
+        ema_of_squares_(acc_delta, delta, rho)  # H_t
         p.add_(delta, alpha=-scalar(group["lr"]))

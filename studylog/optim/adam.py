@@ -17,7 +17,17 @@ import torch
 
 from studylog.engine.binding import Array, Derived, In, Int, Out, Scalar, implements
 from studylog.optim._common import effective_gradient
-from studylog.optim._torch import StudylogOptimizer, grad_for_update, new_step_counter, scalar
+from studylog.optim._moments import (
+    adam_denominator,
+    adam_denominator_,
+    adam_moments,
+    adam_moments_,
+    bias_correction,
+    decoupled_decay,
+    decoupled_decay_,
+    init_moments,
+)
+from studylog.optim._torch import StudylogOptimizer, grad_for_update, scalar
 from studylog.optim._validation import (
     check_betas,
     check_choice,
@@ -134,33 +144,42 @@ def adam_step(
         array([0.969849])
     """
     check_choice("convention", convention, CONVENTIONS)
+    t = check_adam_args(t, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
+    W = np.asarray(W)
+    g = check_like("g", g, W)
+    if decoupled_weight_decay:
+        g = effective_gradient(W, g, weight_decay=0.0, maximize=maximize)
+        W = decoupled_decay(W, lr=lr, weight_decay=weight_decay) if weight_decay != 0 else W  # W_t (1 - eta lambda)
+    else:
+        g = effective_gradient(W, g, weight_decay=weight_decay, maximize=maximize)
+    m_t, v_t = adam_moments(check_like("m", m, W), check_like("v", v, W), g, beta1=beta1, beta2=beta2)  # m_t, v_t
+    v_max_t = None
+    second = v_t
+    if amsgrad:
+        v_max_t = np.maximum(np.zeros_like(W) if v_max is None else check_like("v_max", v_max, W), v_t)
+        second = v_max_t
+    bias1 = bias_correction(beta1, t)  # 1 - beta1^t
+    if convention == "lecture":
+        bias2_sqrt = bias_correction(beta2, t) ** 0.5  # sqrt(1 - beta2^t)
+        W_next = W - lr / np.sqrt(second + eps) * (bias2_sqrt / bias1) * m_t
+    else:
+        W_next = W - (lr / bias1) * m_t / adam_denominator(second, t, beta2=beta2, eps=eps)  # sqrt(v_hat_t) + eps
+    return AdamStep(W=W_next, m=m_t, v=v_t, v_max=v_max_t)
+
+
+def check_adam_args(t: int, *, lr: float, beta1: float, beta2: float, eps: float, weight_decay: float) -> int:
+    """Validate the arguments every Adam-family numpy step takes; return the step number ``t``.
+
+    Raises:
+        ValueError: naming the first invalid argument.
+    """
     t = check_step(t)
     check_non_negative("lr", lr)
     check_unit_interval("beta1", beta1)
     check_unit_interval("beta2", beta2)
     check_non_negative("eps", eps)
     check_non_negative("weight_decay", weight_decay)
-    W = np.asarray(W)
-    g = check_like("g", g, W)
-    if decoupled_weight_decay:
-        g = effective_gradient(W, g, weight_decay=0.0, maximize=maximize)
-        W = W * (1 - lr * weight_decay) if weight_decay != 0 else W  # W_t (1 - eta lambda)
-    else:
-        g = effective_gradient(W, g, weight_decay=weight_decay, maximize=maximize)
-    m_t = beta1 * check_like("m", m, W) + (1 - beta1) * g  # m_t = beta1 m_{t-1} + (1 - beta1) g_t
-    v_t = beta2 * check_like("v", v, W) + (1 - beta2) * g * g  # v_t = beta2 v_{t-1} + (1 - beta2) g_t^2
-    v_max_t = None
-    second = v_t
-    if amsgrad:
-        v_max_t = np.maximum(np.zeros_like(W) if v_max is None else check_like("v_max", v_max, W), v_t)
-        second = v_max_t
-    bias1 = 1 - beta1**t  # 1 - beta1^t
-    bias2_sqrt = (1 - beta2**t) ** 0.5  # sqrt(1 - beta2^t)
-    if convention == "lecture":
-        W_next = W - lr / np.sqrt(second + eps) * (bias2_sqrt / bias1) * m_t
-    else:
-        W_next = W - (lr / bias1) * m_t / (np.sqrt(second) / bias2_sqrt + eps)
-    return AdamStep(W=W_next, m=m_t, v=v_t, v_max=v_max_t)
+    return t
 
 
 def check_adam_group(group: Mapping[str, Any]) -> None:
@@ -173,13 +192,6 @@ def check_adam_group(group: Mapping[str, Any]) -> None:
     check_betas(group["betas"])
     check_non_negative("eps", group["eps"])
     check_non_negative("weight_decay", group["weight_decay"])
-
-
-def init_moments(p: torch.Tensor, state: dict[str, Any]) -> None:
-    """Create torch's ``step``, ``exp_avg`` and ``exp_avg_sq`` state for ``p``."""
-    state["step"] = new_step_counter()
-    state["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
-    state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
 
 
 def _check(group: Mapping[str, Any]) -> None:
@@ -253,20 +265,17 @@ class Adam(StudylogOptimizer):
         beta1, beta2 = (scalar(b) for b in group["betas"])
         weight_decay = scalar(group["weight_decay"])
         if weight_decay != 0 and group["decoupled_weight_decay"]:
-            p.mul_(1 - lr * weight_decay)  # W_t (1 - eta lambda)
+            decoupled_decay_(p, lr=lr, weight_decay=weight_decay)  # W_t (1 - eta lambda)
         grad = grad_for_update(p, grad, group)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)  # m_t
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)  # v_t
-        second = exp_avg_sq
+        adam_moments_(state, grad, beta1=beta1, beta2=beta2)  # m_t, v_t
+        exp_avg, second = state["exp_avg"], state["exp_avg_sq"]
         if group["amsgrad"]:
-            torch.maximum(state["max_exp_avg_sq"], exp_avg_sq, out=state["max_exp_avg_sq"])
+            torch.maximum(state["max_exp_avg_sq"], second, out=state["max_exp_avg_sq"])
             second = state["max_exp_avg_sq"]
-        bias1 = 1 - beta1**step
-        bias2_sqrt = (1 - beta2**step) ** 0.5
+        bias1 = bias_correction(beta1, step)
         if group["convention"] == "lecture":
             denom = second.add(eps).sqrt_()  # sqrt(v_t + eps)
-            p.addcdiv_(exp_avg, denom, value=-lr * bias2_sqrt / bias1)
+            p.addcdiv_(exp_avg, denom, value=-lr * bias_correction(beta2, step) ** 0.5 / bias1)
         else:
-            denom = (second.sqrt() / bias2_sqrt).add_(eps)  # sqrt(v_hat_t) + eps
+            denom = adam_denominator_(second, step, beta2=beta2, eps=eps)  # sqrt(v_hat_t) + eps
             p.addcdiv_(exp_avg, denom, value=-lr / bias1)

@@ -20,9 +20,19 @@ import torch.nn.functional as F
 
 from studylog.engine.binding import Array, Derived, In, Int, Out, Scalar, implements
 from studylog.optim._common import effective_gradient
+from studylog.optim._moments import (
+    adam_denominator,
+    adam_denominator_,
+    adam_moments,
+    adam_moments_,
+    bias_correction,
+    decoupled_decay_,
+    ema,
+    init_moments,
+)
 from studylog.optim._torch import StudylogOptimizer, scalar
-from studylog.optim._validation import check_like, check_non_negative, check_step, check_unit_interval
-from studylog.optim.adam import check_adam_group, init_moments
+from studylog.optim._validation import check_like, check_non_negative, check_unit_interval
+from studylog.optim.adam import check_adam_args, check_adam_group
 
 #: the views tried, in order: one row per output channel, then one row for the whole tensor
 VIEWS = ("channel", "layer")
@@ -157,7 +167,7 @@ def adam_direction(m: np.ndarray, v: np.ndarray, t: int, *, beta2: float, eps: f
         >>> adam_direction(np.array([1.0]), np.array([1.0]), 1, beta2=0.75, eps=0.0)  # 1 / (1 / sqrt(0.25))
         array([0.5])
     """
-    return m / (np.sqrt(v) / (1 - beta2**t) ** 0.5 + eps)  # m_t / (sqrt(v_t) / sqrt(1 - beta2^t) + eps)
+    return m / adam_denominator(v, t, beta2=beta2, eps=eps)  # m_t / (sqrt(v_t) / sqrt(1 - beta2^t) + eps)
 
 
 @implements(
@@ -196,7 +206,7 @@ def adamp_update(
     """
     if weight_decay > 0:
         W = W * (1 - lr * weight_decay * ratio)  # W_t (1 - eta lambda r)
-    return W - lr / (1 - beta1**t) * p  # ... - eta / (1 - beta1^t) p_t
+    return W - lr / bias_correction(beta1, t) * p  # ... - eta / (1 - beta1^t) p_t
 
 
 class AdamPStep(NamedTuple):
@@ -261,19 +271,13 @@ def adamp_step(
         ('channel', array([[ 1. , -0.1],
                [-0.1,  1. ]]))
     """
-    t = check_step(t)
-    check_non_negative("lr", lr)
-    check_unit_interval("beta1", beta1)
-    check_unit_interval("beta2", beta2)
-    check_non_negative("eps", eps)
-    check_non_negative("weight_decay", weight_decay)
+    t = check_adam_args(t, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
     check_non_negative("delta", delta)
     check_unit_interval("wd_ratio", wd_ratio, closed=True)
     W = np.asarray(W)
     g = effective_gradient(W, check_like("g", g, W), weight_decay=0.0, maximize=maximize)
-    m_t = beta1 * check_like("m", m, W) + (1 - beta1) * g  # m_t
-    v_t = beta2 * check_like("v", v, W) + (1 - beta2) * g * g  # v_t
-    numerator = beta1 * m_t + (1 - beta1) * g if nesterov else m_t
+    m_t, v_t = adam_moments(check_like("m", m, W), check_like("v", v, W), g, beta1=beta1, beta2=beta2)
+    numerator = ema(m_t, g, beta1) if nesterov else m_t  # nesterov: beta1 m_t + (1 - beta1) g_t
     p = adam_direction(numerator, v_t, t, beta2=beta2, eps=eps)  # p_t
     view = projection_view(W, g, delta=delta, eps=eps)
     ratio = 1.0
@@ -369,17 +373,16 @@ class AdamP(StudylogOptimizer):
         weight_decay = scalar(group["weight_decay"])
         if group["maximize"]:
             grad = -grad  # (the decay is decoupled: it never enters the gradient)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)  # m_t
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)  # v_t
-        bias1, bias2_sqrt = 1 - beta1**step, (1 - beta2**step) ** 0.5
-        denom = (exp_avg_sq.sqrt() / bias2_sqrt).add_(eps)
+        adam_moments_(state, grad, beta1=beta1, beta2=beta2)  # m_t, v_t
+        exp_avg = state["exp_avg"]
+        bias1 = bias_correction(beta1, step)
+        denom = adam_denominator_(state["exp_avg_sq"], step, beta2=beta2, eps=eps)
         direction = exp_avg.mul(beta1).add_(grad, alpha=1 - beta1) if group["nesterov"] else exp_avg
         view = _torch_view(p, grad, scalar(group["delta"]), eps) if p.dim() > 1 else "none"
         state["view"] = view
         if view == "none":  # AdamW's exact operations
             if weight_decay != 0:
-                p.mul_(1 - lr * weight_decay)
+                decoupled_decay_(p, lr=lr, weight_decay=weight_decay)
             p.addcdiv_(direction, denom, value=-lr / bias1)
             return
         perturb = direction / denom

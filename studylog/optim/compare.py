@@ -15,34 +15,11 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 
-from studylog.optim._validation import check_choice
+from studylog.optim.adamp import AdamP
 from studylog.optim.drivers import NumpyOptimizer
 from studylog.optim.nag import lookahead_point
-from studylog.optim.adamp import AdamP
 from studylog.optim.problems import PROBLEM_NAMES, Problem, matrix_quadratic, problem, scale_invariant
-
-#: learning rate per problem (quad, quad_tiny, rosen) for each method, as in the reference runs
-LEARNING_RATES: dict[str, tuple[float, float, float]] = {
-    "sgd": (0.05, 0.05, 1e-3),
-    "momentum": (0.05, 0.05, 1e-3),
-    "nag": (0.05, 0.05, 1e-3),
-    "adagrad": (0.5, 0.5, 0.1),
-    "adadelta": (1.0, 1.0, 1.0),
-    "rmsprop": (0.01, 0.01, 0.01),
-    "adam": (0.05, 0.05, 0.01),
-    "radam": (0.05, 0.05, 1e-3),
-}
-#: what "the lecture's form" means for each method (for RAdam, which the lecture only names: the paper)
-LECTURE_OPTIONS: dict[str, dict[str, Any]] = {
-    "sgd": {},
-    "momentum": {"momentum": 0.9},
-    "nag": {"momentum": 0.9, "convention": "lecture"},
-    "adagrad": {"convention": "lecture"},
-    "adadelta": {},
-    "rmsprop": {"convention": "lecture"},
-    "adam": {"convention": "lecture"},
-    "radam": {"variant": "paper"},
-}
+from studylog.optim.registry import FORM_OPTIONS, Lecture, lookup, with_lecture
 
 
 class Gap(NamedTuple):
@@ -56,7 +33,7 @@ class Gap(NamedTuple):
 
 
 def torch_optimizer(method: str, params: list[torch.Tensor], **hyper: Any) -> torch.optim.Optimizer:
-    """The ``torch.optim`` optimizer for ``method`` (single-tensor path), with torch's names.
+    """The ``torch.optim`` optimizer for ``method`` (single-tensor path), with torch's names: its registry reference.
 
     ``momentum``/``nag`` become ``SGD(momentum=..., nesterov=...)`` (momentum 0.9 unless given).
 
@@ -67,21 +44,19 @@ def torch_optimizer(method: str, params: list[torch.Tensor], **hyper: Any) -> to
         >>> type(torch_optimizer("nag", [torch.zeros(1, requires_grad=True)], lr=0.1)).__name__
         'SGD'
     """
-    check_choice("method", method, tuple(LEARNING_RATES))
-    hyper = dict(hyper)
-    if method in ("momentum", "nag"):
-        hyper.setdefault("momentum", 0.9)
-        hyper["nesterov"] = method == "nag"
-        method = "sgd"
-    cls = {
-        "sgd": torch.optim.SGD,
-        "adagrad": torch.optim.Adagrad,
-        "adadelta": torch.optim.Adadelta,
-        "rmsprop": torch.optim.RMSprop,
-        "adam": torch.optim.Adam,
-        "radam": torch.optim.RAdam,
-    }[method]
-    return cls(params, foreach=False, **hyper)
+    reference = lookup(method).reference
+    if not reference.in_torch:
+        raise ValueError(f"method={method!r} has no torch.optim counterpart (its reference is {reference.target})")
+    return reference.build(params, **hyper)
+
+
+def _lecture(method: str) -> Lecture:
+    """The lecture form of ``method``, which must also have a ``torch.optim`` reference to compare it with."""
+    entry = lookup(method)
+    if entry.lecture is None or not entry.reference.in_torch:
+        names = ", ".join(repr(m.name) for m in with_lecture() if m.reference.in_torch)
+        raise ValueError(f"method={method!r} must be one of {names} (a lecture form and a torch.optim reference)")
+    return entry.lecture
 
 
 def torch_trajectory(
@@ -124,10 +99,10 @@ def _gap(name: str, torch_run: np.ndarray, ref_run: np.ndarray) -> Gap:
 
 
 def lecture_vs_torch(method: str, *, steps: int = 100, **hyper: Any) -> dict[str, Gap]:
-    """Run ``torch.optim`` and the lecture's form (numpy, ``LECTURE_OPTIONS``) on the three problems.
+    """Run ``torch.optim`` and the lecture's form (numpy, the registry's lecture options) on the three problems.
 
     Args:
-        method: one of the keys of `LEARNING_RATES`.
+        method: the name of a registry method with a lecture form (every one but ``"adamp"``).
         steps: the number of steps.
         **hyper: extra hyper-parameters (torch's names) given to both sides, e.g. ``eps=0.0``.
 
@@ -142,12 +117,12 @@ def lecture_vs_torch(method: str, *, steps: int = 100, **hyper: Any) -> dict[str
         >>> all(g.diff < 1e-12 for g in gaps.values())
         True
     """
-    check_choice("method", method, tuple(LEARNING_RATES))
+    lecture = _lecture(method)
     gaps = {}
-    for name, lr in zip(PROBLEM_NAMES, LEARNING_RATES[method], strict=True):
+    for name, lr in zip(PROBLEM_NAMES, lookup(method).reference_lrs, strict=True):
         prob = problem(name)
-        options = {**LECTURE_OPTIONS[method], "lr": lr, **hyper}
-        torch_options = {k: v for k, v in options.items() if k not in ("convention", "variant")}
+        options = {**lecture.options, "lr": lr, **hyper}
+        torch_options = {k: v for k, v in options.items() if k not in FORM_OPTIONS}
         torch_run = torch_trajectory(lambda ps: torch_optimizer(method, ps, **torch_options), prob, steps)
         lecture_run = numpy_trajectory(NumpyOptimizer(method, **options), prob, steps)
         gaps[name] = _gap(name, torch_run, lecture_run)
@@ -167,7 +142,7 @@ def nag_lookahead_gap(*, steps: int = 100, momentum: float = 0.9) -> dict[str, G
         True
     """
     gaps = {}
-    for name, lr in zip(PROBLEM_NAMES, LEARNING_RATES["nag"], strict=True):
+    for name, lr in zip(PROBLEM_NAMES, lookup("nag").reference_lrs, strict=True):
         prob = problem(name)
         torch_run = torch_trajectory(lambda ps: torch_optimizer("nag", ps, lr=lr, momentum=momentum), prob, steps)
         lecture = NumpyOptimizer("nag", lr=lr, momentum=momentum, convention="lecture")

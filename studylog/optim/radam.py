@@ -26,15 +26,17 @@ import torch
 
 from studylog.engine.binding import In, Int, Out, Scalar, implements
 from studylog.optim._common import effective_gradient
-from studylog.optim._torch import StudylogOptimizer, grad_for_update, scalar
-from studylog.optim._validation import (
-    check_choice,
-    check_like,
-    check_non_negative,
-    check_step,
-    check_unit_interval,
+from studylog.optim._moments import (
+    adam_moments,
+    adam_moments_,
+    bias_correction,
+    decoupled_decay,
+    decoupled_decay_,
+    init_moments,
 )
-from studylog.optim.adam import ADAM_INPUTS, MOMENTS, check_adam_group, init_moments
+from studylog.optim._torch import StudylogOptimizer, grad_for_update, scalar
+from studylog.optim._validation import check_choice, check_like, check_step, check_unit_interval
+from studylog.optim.adam import ADAM_INPUTS, MOMENTS, check_adam_args, check_adam_group
 
 VARIANTS = ("torch", "paper", "author")
 #: rectify when rho_t is above this (strictly, except for the authors' code, which uses >=)
@@ -86,7 +88,7 @@ def rectification(t: int, *, beta2: float) -> Rectification:
     t = check_step(t)
     check_unit_interval("beta2", beta2)
     rho_inf = 2 / (1 - beta2) - 1  # rho_inf = 2 / (1 - beta2) - 1
-    rho_t = rho_inf - 2 * t * (beta2**t) / (1 - beta2**t)  # rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)
+    rho_t = rho_inf - 2 * t * (beta2**t) / bias_correction(beta2, t)  # rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)
     if rho_t <= 4:
         return Rectification(rho_inf, rho_t, math.nan)
     r = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
@@ -201,22 +203,16 @@ def radam_step(
         array([1.])
     """
     check_choice("variant", variant, VARIANTS)
-    t = check_step(t)
-    check_non_negative("lr", lr)
-    check_unit_interval("beta1", beta1)
-    check_unit_interval("beta2", beta2)
-    check_non_negative("eps", eps)
-    check_non_negative("weight_decay", weight_decay)
+    t = check_adam_args(t, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
     _check_variant_options(variant, weight_decay, decoupled_weight_decay, degenerated_to_sgd)
     W = np.asarray(W)
     g = check_like("g", g, W)
     decay = weight_decay != 0 and decoupled_weight_decay
     if decay and variant != "author":
-        W = W * (1 - lr * weight_decay)  # W_t (1 - eta lambda)
+        W = decoupled_decay(W, lr=lr, weight_decay=weight_decay)  # W_t (1 - eta lambda)
     g = effective_gradient(W, g, weight_decay=0.0 if decoupled_weight_decay else weight_decay, maximize=maximize)
-    m_t = beta1 * check_like("m", m, W) + (1 - beta1) * g  # m_t
-    v_t = beta2 * check_like("v", v, W) + (1 - beta2) * g * g  # v_t
-    bias1, bias2 = 1 - beta1**t, 1 - beta2**t
+    m_t, v_t = adam_moments(check_like("m", m, W), check_like("v", v, W), g, beta1=beta1, beta2=beta2)
+    bias1, bias2 = bias_correction(beta1, t), bias_correction(beta2, t)
     rect = rectification(t, beta2=beta2)
     rectified = is_rectified(rect.rho_t, variant)
     if variant == "author":
@@ -322,12 +318,11 @@ class RAdam(StudylogOptimizer):
         variant = group["variant"]
         decay = weight_decay != 0 and group["decoupled_weight_decay"]
         if decay and variant != "author":
-            p.mul_(1 - lr * weight_decay)
+            decoupled_decay_(p, lr=lr, weight_decay=weight_decay)
         grad = grad_for_update(p, grad, group)
+        adam_moments_(state, grad, beta1=beta1, beta2=beta2)  # m_t, v_t
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)  # m_t
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)  # v_t
-        bias1, bias2 = 1 - beta1**step, 1 - beta2**step
+        bias1, bias2 = bias_correction(beta1, step), bias_correction(beta2, step)
         rect = rectification(step, beta2=beta2)
         rectified = is_rectified(rect.rho_t, variant)
         if variant == "author":

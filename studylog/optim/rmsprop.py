@@ -16,6 +16,7 @@ import torch
 
 from studylog.engine.binding import Array, Derived, In, Out, Scalar, implements
 from studylog.optim._common import effective_gradient
+from studylog.optim._moments import ema, ema_, ema_of_squares, ema_of_squares_
 from studylog.optim._torch import StudylogOptimizer, grad_for_update, new_step_counter, scalar
 from studylog.optim._validation import check_choice, check_like, check_non_negative
 
@@ -125,12 +126,12 @@ def rmsprop_step(
     check_non_negative("momentum", momentum)
     W = np.asarray(W)
     g = effective_gradient(W, check_like("g", g, W), weight_decay=weight_decay, maximize=maximize)
-    G_t = alpha * check_like("G", G, W) + (1 - alpha) * g * g  # G_t = gamma G_{t-1} + (1 - gamma) g_t^2
+    G_t = ema_of_squares(check_like("G", G, W), g, alpha)  # G_t = gamma G_{t-1} + (1 - gamma) g_t^2
     g_avg_t = None
     second = G_t
     if centered:
         g_avg = np.zeros_like(W) if g_avg is None else check_like("g_avg", g_avg, W)
-        g_avg_t = alpha * g_avg + (1 - alpha) * g  # gbar_t = gamma gbar_{t-1} + (1 - gamma) g_t
+        g_avg_t = ema(g_avg, g, alpha)  # gbar_t = gamma gbar_{t-1} + (1 - gamma) g_t
         second = G_t - g_avg_t * g_avg_t
     denom = np.sqrt(second + eps) if convention == "lecture" else np.sqrt(second) + eps
     if momentum > 0:
@@ -216,11 +217,11 @@ class RMSprop(StudylogOptimizer):
         grad = grad_for_update(p, grad, group)
         alpha, eps = scalar(group["alpha"]), scalar(group["eps"])
         square_avg = state["square_avg"]
-        square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)  # G_t
+        ema_of_squares_(square_avg, grad, alpha)  # G_t
         lecture = group["convention"] == "lecture"
         if group["centered"]:
             grad_avg = state["grad_avg"]
-            grad_avg.lerp_(grad, 1 - alpha)  # gbar_t
+            ema_(grad_avg, grad, alpha)  # gbar_t
             avg = square_avg.addcmul(grad_avg, grad_avg, value=-1)  # G_t - gbar_t^2
             avg = avg.add_(eps).sqrt_() if lecture else avg.sqrt_().add_(eps)
         else:

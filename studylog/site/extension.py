@@ -1,18 +1,20 @@
-r"""A Python-Markdown extension: server-side KaTeX for markdown-katex's syntax, plus formula links.
+r"""A Python-Markdown extension: server-side KaTeX for markdown-katex's syntax, checked formulas, examples.
 
-* ```` ```math {#id} ```` fences and $`…`$ spans are rendered to KaTeX HTML at build time;
-* a linked display formula gets its number, its verdict, a link to its implementation's API entry
-  (resolved by mkdocs-autorefs) and to its source;
-* ``[eq:ID]`` in text becomes the formula's number, linking to it.
+* ```` ```math {#id} ```` fences and $`…`$ spans become KaTeX HTML rendered at build time;
+* a display formula shows its number, its verdict, links to its implementation and its source;
+* ``[eq:ID]`` in text becomes the formula's number, linking to it;
+* an executed example shows its output (run in the worker, laid out by markdown-exec);
+* a page with a problem says so at its top.
 
-It runs in any Python-Markdown host (MkDocs, or Zensical/ProperDocs which run extensions but not
-MkDocs plugins); the MkDocs plugin only hands it the `SiteState` of the whole site.
+Everything comes from the site model (`studylog.site.model`), in which the page is found by its lines:
+the extension never re-reads a log. It works in any Python-Markdown host: under MkDocs the plugin
+hands it the model of the build; elsewhere (Zensical, a script) it assembles the model itself.
 """
 
 from __future__ import annotations
 
-import html
-import re
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,213 +22,194 @@ from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from studylog.engine.check import EXEMPT, VERIFIED
-from studylog.engine.scan import _FENCE_RE, ID_RE, REF_RE, Formula, _inline_spans, _parse_attrs, fence_body, fence_end
-from studylog.errors import RenderError, StudylogError
-from studylog.site.sanitize import sanitize_markdown
-from studylog.site.examples import Example, is_exec, is_expect_fence, parse_info, render_example
-from studylog.site.state import SiteState
-
-_INLINE_ATTRS = re.compile(r"\{(?:#" + ID_RE + r'|exempt="[^"]*")(?:\s+(?:#' + ID_RE + r'|exempt="[^"]*"))*\}')
-
-STATUS_TEXT = {
-    VERIFIED: ("✓", "verified"),
-    EXEMPT: ("–", "exempt"),
-    "mismatch": ("✗", "mismatch"),
-    "invalid": ("✗", "invalid"),
-    "missing": ("✗", "no implementation"),
-    "unlinked": ("✗", "unlinked"),
-}
-
-
-def searchable_once(rendered: str, tex: str) -> str:
-    """Keep KaTeX's HTML and MathML out of the search index and index the formula once, as its TeX.
-
-    Without this the search plugin indexes each formula three times: the glyphs of the HTML, the
-    MathML, and the TeX annotation. The excluded wrapper is a custom element because Material's
-    search parser lifts an exclusion at the first closing tag of the same name (KaTeX nests spans).
-    """
-    return f'<sl-katex data-search-exclude>{rendered}</sl-katex><span class="sl-tex" hidden>{html.escape(tex)}</span>'
+from studylog.engine.scan import Formula
+from studylog.markup import BlockKind, Fence, InlineMath, Ref, inline_tokens, parse_log
+from studylog.site import render
+from studylog.site.context import RenderContext
+from studylog.site.examples import format_output
+from studylog.site.model import PageModel
+from studylog.site.sanitize import sanitize, sanitize_markdown
 
 
 class MathPreprocessor(Preprocessor):
-    """Replace math fences, inline math and formula references by stashed HTML."""
+    """Replace formulas, references and examples by stashed HTML, from the site model's records."""
 
     def __init__(self, md: Markdown, ext: StudylogExtension) -> None:
         super().__init__(md)
         self.ext = ext
 
-    def _trusted(self, html_: str) -> str:
-        """Stash HTML that studylog made itself (KaTeX, formula links, escaped errors): not re-sanitized.
+    def _stash(self, html: str) -> str:
+        """Stash HTML studylog made itself: trusted by value, so the sanitizer leaves it alone."""
+        self.ctx.trusted.add(html)
+        return self.md.htmlStash.store(html)
 
-        Trust is by value and shared by every Markdown instance of the build (the blog plugin renders
-        each post again, in other instances, for its excerpts).
-        """
-        self.ext.trusted.add(html_)
-        return self.md.htmlStash.store(html_)
-
-    # -------------------------------------------------------------------- context
     @property
-    def state(self) -> SiteState:
-        return self.ext.get_state()
+    def ctx(self) -> RenderContext:
+        return self.ext.context(self.md)
 
-    def _where(self, index: int) -> tuple[str, int]:
-        page = self.state.page
-        if page is None:
-            return "<markdown>", index + 1
-        return page.src_path, page.line_offset + index + 1
+    def run(self, lines: list[str]) -> list[str]:
+        ctx = self.ctx
+        found = ctx.locate(lines)
+        if found is None:
+            return self._foreign(lines)
+        page, offset = found
+        return list(self._page(page, offset, lines))
 
-    def _fail(self, message: str, index: int, formula_id: str | None = None, *, inline: bool = False) -> str:
-        path, line = self._where(index)
-        prefix = f"{path}:{line}: " + (f"{formula_id}: " if formula_id else "")
-        self.state.problem(prefix + message)
-        tag = "span" if inline else "div"
-        return f'<{tag} class="sl-error" role="alert">{html.escape(prefix + message)}</{tag}>'
+    # ------------------------------------------------------------------ a log of the site
+    def _page(self, page: PageModel, offset: int, lines: list[str]) -> Iterator[str]:
+        n = len(lines)
+        fences = {f.line - 1 - offset: f for f in page.log.fences if offset <= f.line - 1 and f.end_line - 1 < offset + n}
+        whole = offset + n >= len(page.log.lines) - 1 or all(not s.strip() for s in page.log.lines[offset + n :])
+        if whole:
+            banner = self._banner(page)
+            if banner:
+                yield from (self._stash(banner), "")
+        after_example = False
+        i = 0
+        while i < n:
+            fence = fences.get(i)
+            if fence is not None:
+                indent = fence.indent
+                if fence.kind is BlockKind.MATH:
+                    yield from ("", indent + self._stash(self._display(page, fence)), "")
+                elif fence.kind is BlockKind.EXAMPLE:
+                    yield from ("", indent + self._stash(self._example(page, fence)), "")
+                elif not (fence.kind is BlockKind.EXPECT and after_example):
+                    yield from lines[i : fence.end_line - offset]
+                after_example = fence.kind is BlockKind.EXAMPLE
+                i = fence.end_line - offset
+                continue
+            if lines[i].strip():
+                after_example = False
+            src = page.log.lines
+            yield self._prose(page, offset + i + 1, lines[i], src[offset + i] if offset + i < len(src) else "")
+            i += 1
 
-    # -------------------------------------------------------------------- rendering
-    def _katex(self, tex: str, display: bool, index: int, formula_id: str | None = None, *, inline: bool = False) -> str:
-        try:
-            rendered = self.state.renderer.render(tex, display)
-        except RenderError as exc:
-            return self._fail(f"KaTeX cannot render the formula: {exc.message}", index, formula_id, inline=inline)
-        return searchable_once(rendered, tex)
+    def _banner(self, page: PageModel) -> str:
+        model = self.ctx.model
+        failing = []
+        for f in page.scanned.formulas:
+            v = model.verdict(f)
+            if v is not None and v.status.failed:
+                failing.append((f, v))
+        return render.page_banner(model.problems_of(page.path), failing)
 
-    def _display(self, tex: str, info: str, index: int) -> str:
-        path, line = self._where(index)
-        try:
-            formula_id, exempt = _parse_attrs(info, path=path, line=line) if info.strip() else (None, None)
-        except StudylogError as exc:
-            return self._fail(exc.message, index)
-        rendered = self._katex(tex, True, index, formula_id)
-        formula = self.state.formula(formula_id) if formula_id else None
-        number = formula.number if formula is not None else None
-        attrs = f' id="eq-{html.escape(formula_id)}"' if formula_id else ""
-        meta = self._meta(formula_id, exempt, formula, index)
-        num = f'<span class="sl-number">({number})</span>' if number else ""
-        return (f'<div class="sl-formula"{attrs}><div class="sl-math">{rendered}</div>'
-                f'<div class="sl-meta">{num}{meta}</div></div>')  # fmt: skip
+    def _katex(self, formula: Formula) -> str:
+        model = self.ctx.model
+        key = (formula.latex, formula.display)
+        if key in model.rendered:
+            return render.searchable_once(model.rendered[key], formula.latex)
+        message = model.render_errors.get(key, "not rendered")
+        where = f"{formula.path}:{formula.line}: " + (f"{formula.id}: " if formula.id else "")
+        return render.error_block(f"{where}KaTeX cannot render the formula: {message}", inline=not formula.display)
 
-    def _meta(self, formula_id: str | None, exempt: str | None, formula: Formula | None, index: int) -> str:
-        state = self.state
-        if exempt is not None and formula_id is None:
-            return f'<span class="sl-status sl-exempt" title="exempt">exempt: {html.escape(exempt)}</span>'
-        if formula_id is None:
-            return ""  # the unlinked formula is reported by the verification pass
-        status = state.status(formula_id)
-        if status is None:
-            if not self.ext.verify:
-                return ""
-            return '<span class="sl-status sl-failed">not checked</span>'
-        mark, word = STATUS_TEXT.get(status.status, ("✗", status.status))
-        if status.status == EXEMPT:
-            return f'<span class="sl-status sl-exempt">exempt: {html.escape(status.message)}</span>'
-        cls = "sl-verified" if status.status == VERIFIED else "sl-failed"
-        title = html.escape(status.message, quote=True)
-        parts = [f'<span class="sl-status {cls}" title="{title}">{mark} {word}</span>']
-        for b in status.bindings:
-            name = html.escape(b.qualname)
-            parts.append(f'<span class="sl-impl"><autoref identifier="{html.escape(b.path)}">'
-                         f"<code>{name}</code></autoref></span>")  # fmt: skip
-            src = state.source_url(b.source_file, b.source_line)
-            if src:
-                parts.append(f'<a class="sl-source" href="{html.escape(src)}" title="source of {name}">source</a>')
-        return "".join(parts)
+    def _display(self, page: PageModel, fence: Fence) -> str:
+        formula = next(f for f in page.scanned.formulas if f.display and f.line == fence.line)
+        ctx = self.ctx
+        return render.display_formula(formula, self._katex(formula), ctx.verdict(formula), ctx.links,
+                                      str(ctx.model.root), verify=ctx.model.options.verify)  # fmt: skip
 
-    def _inline(self, line: str, index: int) -> str:
-        out: list[str] = []
-        pos = 0
-        for start, end, tex in _inline_spans(line):
-            out.append(self._refs(line[pos:start], index))
-            attrs = _INLINE_ATTRS.match(line, end)
-            formula_id = None
-            if attrs:
-                try:
-                    formula_id, _ = _parse_attrs(attrs.group(0), path=self._where(index)[0], line=self._where(index)[1])
-                except StudylogError as exc:
-                    out.append(self._trusted(self._fail(exc.message, index)))
-                    pos = attrs.end()
-                    continue
-                end = attrs.end()
-            rendered = self._katex(tex, False, index, formula_id, inline=True)
-            if formula_id:
-                status = self.state.status(formula_id)
-                mark = ""
-                if status is not None:
-                    sym, word = STATUS_TEXT.get(status.status, ("✗", status.status))
-                    cls = "sl-verified" if status.status == VERIFIED else "sl-failed"
-                    mark = f'<span class="sl-status sl-inline-status {cls}" title="{word}">{sym}</span>'
-                rendered = f'<span class="sl-inline" id="eq-{html.escape(formula_id)}">{rendered}{mark}</span>'
-            out.append(self._trusted(rendered))
-            pos = end
-        out.append(self._refs(line[pos:], index))
+    def _example(self, page: PageModel, fence: Fence) -> str:
+        ctx = self.ctx
+        view = ctx.model.examples.get((page.path, fence.line))
+        if view is None:
+            return render.error_block(f"{page.path}:{fence.line}: the example did not run (see the build's problems)")
+        out = view.outcome
+        if not out.ok:
+            return render.error_block(f"{page.path}:{out.error_line or fence.line}: the example failed: {out.error}")
+        key = (page.path, fence.line)
+        if key not in ctx.formatted:
+            with _markdown_setup(ctx.md_setup):
+                html = format_output(self.md, fence, out)
+            clean, removed = sanitize(html, keep=ctx.trusted)  # the log's content: same policy; KaTeX kept
+            if removed:
+                ctx.note(f"{page.path}:{fence.line}: removed unsafe HTML from the example's output: "
+                         f"{', '.join(sorted(set(removed)))}")  # fmt: skip
+            ctx.formatted[key] = clean
+        return ctx.formatted[key]
+
+    def _prose(self, page: PageModel, line_no: int, line: str, source: str) -> str:
+        if "$`" not in line and "[eq:" not in line:
+            return line
+        if line == source:  # the records of this line apply as they are
+            tokens: list[InlineMath | Ref] = [t for t in page.log.inline if t.line == line_no]
+            tokens += [t for t in page.log.refs if t.line == line_no]
+            tokens.sort(key=lambda t: t.start)
+        else:  # the host changed the line (tabs): read it again, same lexer
+            tokens = []
+            with contextlib.suppress(Exception):
+                tokens = list(inline_tokens(line, line=line_no, path=page.path))
+        out, pos = [], 0
+        for token in tokens:
+            out.append(line[pos : token.start])
+            if isinstance(token, InlineMath):
+                formula = self.ctx.inline_formula(page, line_no, token.start)
+                out.append(self._stash(self._inline(formula)) if formula is not None else line[token.start : token.end])
+            else:
+                out.append(self._stash(self._ref(token.id, page)))
+            pos = token.end
+        out.append(line[pos:])
         return "".join(out)
 
-    def _refs(self, text: str, index: int) -> str:
-        def link(m: re.Match[str]) -> str:
-            formula = self.state.formula(m.group("id"))
-            if formula is None:
-                return self._trusted(self._fail("reference to an unknown formula id", index, m.group("id")))
-            label = f"({formula.number})" if formula.number else formula.id or ""
-            here = self.state.page.src_path if self.state.page else None
-            if formula.path != here:
-                title = self.state.page_titles.get(formula.path) or Path(formula.path).stem
-                label = f"{title} {label}"
-            href = html.escape(self.state.url_of(formula), quote=True)
-            return self._trusted(f'<a class="sl-ref" href="{href}">{html.escape(label)}</a>')
+    def _inline(self, formula: Formula) -> str:
+        ctx = self.ctx
+        return render.inline_formula(formula, self._katex(formula), ctx.verdict(formula), verify=ctx.model.options.verify)
 
-        return REF_RE.sub(link, text)
+    def _ref(self, formula_id: str, here: PageModel | None) -> str:
+        ctx = self.ctx
+        formula = ctx.model.formulas.get(formula_id)
+        if formula is None:
+            return render.error_block(f"reference to an unknown formula id {formula_id!r}", inline=True)
+        label = f"({formula.number})" if formula.number else formula.id or ""
+        if here is None or formula.path != here.path:
+            target = ctx.model.pages.get(formula.path)
+            label = f"{target.title if target else Path(formula.path).stem} {label}"
+        return ctx.links.formula(formula_id, label, ctx.formula_href(formula, here))
 
-    def _example(self, lang: str, options: dict[str, str], code: str, index: int) -> str:
-        path, line = self._where(index)
-        example = Example(path, line, code, options)
-        cache = self.state.examples
-        assert cache is not None
-        rendered, error = render_example(self.md, example, lang, cache, self.state.example_timeout)
-        if error is not None:
-            return self._trusted(self._fail(f"the example failed: {error}", index))
-        return self._trusted(rendered)
-
-    # -------------------------------------------------------------------- driver
-    def run(self, lines: list[str]) -> list[str]:
-        out: list[str] = []
-        i = 0
-        while i < len(lines):
-            fence = _FENCE_RE.match(lines[i])
-            if not fence:
-                out.append(self._inline(lines[i], i) if ("$`" in lines[i] or "[eq:" in lines[i]) else lines[i])
-                i += 1
-                continue
-            indent, marks, lang, rest = fence.group("indent", "fence", "lang", "rest")
-            end = fence_end(lines, i, marks)
-            if end is None:  # never closed
-                if lang == "math":
-                    out.append(indent + self._trusted(self._fail("the math fence opened here is never closed", i)))
-                    i += 1
-                    continue
-                out.extend(lines[i:])
-                break
-            j = end
-            if lang != "math":
-                options = parse_info(rest)
-                if is_exec(lang, options) and self.state.examples is not None:
-                    out.extend(["", indent + self._example(lang, options, fence_body(lines, i, j, indent), i), ""])
-                elif is_expect_fence(lang, rest) and self.state.examples is not None:
-                    pass  # the expected output is asserted by pytest; the page shows the real output
-                else:
-                    out.extend(lines[i : j + 1])
-                i = j + 1
-                continue
-            placeholder = self._trusted(self._display(fence_body(lines, i, j, indent), rest, i))
-            out.extend(["", indent + placeholder, ""])
-            i = j + 1
+    # ------------------------------------------------------------------ Markdown from elsewhere
+    def _foreign(self, lines: list[str]) -> list[str]:
+        """Markdown that is no log of the site (a docstring, generated text): math and references only."""
+        text = "\n".join(lines)
+        if "$`" not in text and "```math" not in text and "[eq:" not in text:
+            return lines
+        try:
+            log = parse_log(text, "<markdown>")
+        except Exception:  # noqa: BLE001 - foreign text keeps its own rendering
+            return lines
+        out = list(lines)
+        for fence in reversed(log.math):
+            html = self._foreign_math(fence.body, True)
+            out[fence.line - 1 : fence.end_line] = ["", fence.indent + self._stash(f'<div class="sl-formula"><div class="sl-math">{html}</div></div>'), ""]
+        by_line: dict[int, list[InlineMath | Ref]] = {}
+        for t in [*log.inline, *log.refs]:
+            by_line.setdefault(t.line, []).append(t)
+        for line_no, tokens in by_line.items():
+            line = lines[line_no - 1]
+            parts, pos = [], 0
+            for t in sorted(tokens, key=lambda t: t.start):
+                parts.append(line[pos : t.start])
+                html = self._foreign_math(t.latex, False) if isinstance(t, InlineMath) else self._ref(t.id, None)
+                parts.append(self._stash(html))
+                pos = t.end
+            parts.append(line[pos:])
+            out[line_no - 1] = "".join(parts)
         return out
+
+    def _foreign_math(self, tex: str, display: bool) -> str:
+        from studylog.errors import RenderError
+
+        try:
+            return render.searchable_once(self.ctx.renderer.render(tex, display), tex)
+        except RenderError as exc:
+            self.ctx.note(f"{self.ctx.current or '<markdown>'}: KaTeX cannot render {tex!r}: {exc.message}")
+            return render.error_block(f"KaTeX cannot render the formula: {exc.message}", inline=not display)
 
 
 class SanitizePostprocessor(Postprocessor):
-    """Make the log's own HTML inert (see `sanitize_markdown`) before the raw-HTML stash is restored.
+    """Clean the author's HTML (`studylog.site.sanitize.sanitize_markdown`) before the stash is restored.
 
-    The author's stashed HTML is cleaned in place, as one document; the blocks studylog stashed
-    itself (KaTeX output, generated with ``trust`` off) are passed through by value.
+    The author's stashed blocks are cleaned in place, as one document; the blocks studylog stashed
+    itself (KaTeX output, made with ``trust`` off) are passed through by value.
     """
 
     def __init__(self, md: Markdown, ext: StudylogExtension) -> None:
@@ -234,64 +217,58 @@ class SanitizePostprocessor(Postprocessor):
         self.ext = ext
 
     def run(self, text: str) -> str:
-        clean, removed = sanitize_markdown(self.md, text, self.ext.trusted)
+        ctx = self.ext.context(self.md)
+        clean, removed = sanitize_markdown(self.md, text, ctx.trusted)
         if removed:
-            state = self.ext.get_state()
-            where = state.page.src_path if state.page else "<markdown>"
-            state.note(f"{where}: removed unsafe HTML: {', '.join(sorted(set(removed)))}")
+            ctx.note(f"{ctx.current or '<markdown>'}: removed unsafe HTML: {', '.join(sorted(set(removed)))}")
         return clean
 
 
-class StudylogExtension(Extension):
-    """``markdown_extensions: - studylog`` (the MkDocs plugin configures and shares it)."""
+@contextlib.contextmanager
+def _markdown_setup(setup: tuple[list[Any], dict[str, Any]] | None) -> Iterator[None]:
+    """markdown-exec lays out output with the host's extensions: set them for the call only."""
+    import markdown_exec
 
-    def __init__(self, state: SiteState | None = None, **kwargs: Any) -> None:
+    config = markdown_exec.markdown_config
+    old = (config.exts, config.exts_config)
+    exts, configs = setup or (["pymdownx.superfences", "tables", "md_in_html", "attr_list"], {})
+    config.save([e for e in exts if not isinstance(e, StudylogExtension)], configs)
+    try:
+        yield
+    finally:
+        config.exts, config.exts_config = old
+
+
+class StudylogExtension(Extension):
+    """``markdown_extensions: - studylog`` (the MkDocs plugin creates and shares its own instance)."""
+
+    def __init__(self, context: RenderContext | None = None, **kwargs: Any) -> None:
         self.config = {
-            "engine": ["katex", "math engine: 'katex' (npm's KaTeX, one process) or 'markdown-katex'"],
+            "engine": ["katex", "math engine: 'katex' (npm's KaTeX, one process), 'markdown-katex' or 'none'"],
             "project_root": [".", "folder holding pyproject.toml and node_modules"],
             "cache_dir": [".studylog-cache/katex", "rendered-formula cache (relative to project_root); '' disables"],
-            "verify": [False, "verify formulas when used without the MkDocs plugin"],
+            "examples_cache_dir": [".studylog-cache/examples", "example-output cache; '' disables"],
+            "verify": [True, "check every formula against its implementation"],
+            "strict": [True, "fail (raise) at set-up when the logs have any problem: a build is checked or fails"],
         }
         super().__init__(**kwargs)
-        self._state = state
-        self.trusted: set[str] = set()  # HTML studylog made or already cleaned, by value
-        self.verify = state.options.verify if state is not None else bool(self.getConfig("verify"))
+        self._context = context
 
-    def get_state(self) -> SiteState:
-        if self._state is None:
-            self._state = standalone_state(
-                engine=self.getConfig("engine"),
-                project_root=Path(self.getConfig("project_root")),
-                cache_dir=self.getConfig("cache_dir"),
-                verify=self.verify,
-            )
-        return self._state
+    def context(self, md: Markdown | None = None) -> RenderContext:
+        if self._context is not None:
+            return self._context
+        from studylog.site.standalone import standalone_context
+
+        return standalone_context(self, md)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
         md.registerExtension(self)
+        # standalone, the whole docs folder is assembled and checked when the first page renders (not
+        # here: MkDocs instantiates extensions to validate its configuration, before its plugins run)
         # after whitespace normalization (30), before fenced code (25) and HTML blocks (20)
         md.preprocessors.register(MathPreprocessor(md, self), "studylog_math", 27)
         # before the raw-HTML stash is restored (30): the author's HTML is cleaned, studylog's is not
         md.postprocessors.register(SanitizePostprocessor(md, self), "studylog_sanitize", 35)
-
-
-def standalone_state(*, engine: str, project_root: Path, cache_dir: str, verify: bool) -> SiteState:
-    """A `SiteState` for use outside MkDocs (no page URLs; verification optional)."""
-    from studylog.engine.verify import build_index, check_all, discover, load_config
-    from studylog.engine.scan import markdown_files
-    from studylog.site.katex import MathRenderer
-    from studylog.site.state import SiteOptions
-
-    root = project_root.resolve()
-    cache = (root / cache_dir) if cache_dir else None
-    state = SiteState(SiteOptions(engine=engine, cache_dir=cache, verify=verify), root,
-                      MathRenderer(engine, root, cache))  # fmt: skip
-    config = load_config(root)
-    if config.docs_dir.is_dir():
-        state.index = build_index(markdown_files([config.docs_dir]), root)
-        if verify:
-            state.report = check_all(state.index, discover(config.implementations, root))
-    return state
 
 
 def makeExtension(**kwargs: Any) -> StudylogExtension:  # noqa: N802 - Python-Markdown's API

@@ -14,10 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from studylog.engine.scan import front_matter_lines
 from studylog.errors import MarkupError
+from studylog.markup import LogPage
+from studylog.markup.frontmatter import log_date
 
 
 @dataclass(frozen=True)
@@ -32,27 +31,17 @@ class LogEntry:
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
-def read_entry(path: Path, docs: Path) -> LogEntry | None:
-    """The entry of the blog post at ``path`` (None for a page that is not a dated log)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    n = front_matter_lines(lines)
-    if not n:
+def entry_of(log: LogPage, src: str) -> LogEntry | None:
+    """The entry of a log's page model (None for a page that is not a dated log); ``src`` is relative to docs/.
+
+    Raises:
+        MarkupError: when ``date`` is not a date.
+    """
+    fm = log.front_matter
+    date = log_date(fm, path=log.path)
+    if date is None:
         return None
-    try:
-        meta = yaml.safe_load("\n".join(lines[1 : n - 1])) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        raise MarkupError(f"bad front matter: {getattr(exc, 'problem', exc)}", path=str(path), line=line) from None
-    if not isinstance(meta, dict) or "date" not in meta:
-        return None
-    date = meta["date"]
-    if isinstance(date, dict):  # the blog plugin's {created: …} form
-        date = date.get("created")
-    if isinstance(date, dt.datetime):
-        date = date.date()
-    if not isinstance(date, dt.date):
-        raise MarkupError(f"date must be YYYY-MM-DD, not {meta['date']!r}", path=str(path), line=2)
+    meta = fm.data
     tags = tuple(str(t) for t in (meta.get("tags") or []))
     week = meta.get("week")
     if week is None:
@@ -60,9 +49,11 @@ def read_entry(path: Path, docs: Path) -> LogEntry | None:
             m = re.fullmatch(r"week\s*(\d+)|(\d+)\s*주차", tag.strip(), re.IGNORECASE)
             if m:
                 week = int(m.group(1) or m.group(2))
-    title = str(meta.get("title") or path.stem)
+    if week is not None and not isinstance(week, int):
+        raise MarkupError(f"week must be a whole number, not {week!r}", path=log.path, line=fm.key_line("week"))
+    title = str(meta.get("title") or Path(src).stem)
     concepts = tuple(str(c) for c in (meta.get("concepts") or []))
-    return LogEntry(date, title, path.relative_to(docs).as_posix(), int(week) if week is not None else None, concepts, tags)
+    return LogEntry(date, title, src, week, concepts, tags)
 
 
 def _link(entry: LogEntry, here: str) -> str:

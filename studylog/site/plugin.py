@@ -1,24 +1,23 @@
-"""The MkDocs plugin: a thin layer that hands the whole-site knowledge to the Markdown extension.
+"""The MkDocs plugin: thin hooks that hand the build to the site model and report what it found.
 
-Per build: index every log's formulas and verify them (the engine), serve the KaTeX CSS and fonts of
-the engine's version from the site, tell the extension which page it is rendering, add back-links
-from API entries to the formulas they implement, and turn every problem into a warning naming
-``file:line`` (fatal under ``mkdocs build --strict``). State is rebuilt on every build, so
-``mkdocs serve`` rebuilds start clean.
+Each job lives in a module named for it: the model is assembled by `assemble` (rendering, the worker's
+verdicts and example outputs), pages are rendered by the Markdown extension, `assets` adds KaTeX's
+CSS and fonts, `journal` the calendar/week/concept pages, `backlinks` the autorefs anchors and API
+back-links, `export` formulas.json, `report` the terminal's progress and summary.
+
+Problems are logged as warnings with ``FILE:LINE`` (fatal with ``--strict``), and with ``--strict``
+the build also fails by itself at the end — MkDocs counts only warnings that reach its logger, which
+``-q`` silences. Under ``mkdocs serve`` the implementation packages are watched, and verdicts and
+example outputs come from a worker interpreter that is replaced whenever code it loaded changes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
 import logging
 import re
 from pathlib import Path
 from typing import Any
 
-import markdown_exec
-import yaml
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,28 +26,32 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from studylog.engine.check import EXEMPT, VERIFIED
-from studylog.engine.scan import front_matter_lines, markdown_files
-from studylog.engine.verify import build_index, check_all, discover, load_config
+from studylog.engine.verify import load_config
 from studylog.errors import StudylogError
-from studylog.site.examples import ExampleCache, source_fingerprint
+from studylog.markup import escape_meta
+from studylog.runner.pool import Runner
+from studylog.site import assets, backlinks, journal, report
+from studylog.site.assemble import SiteError, assemble, read_pages
+from studylog.site.context import RenderContext
 from studylog.site.extension import StudylogExtension
-from studylog.site.journal import journal_pages, read_entry
-from studylog.site.katex import ENGINES, MathRenderer, css_package, find_node_modules
-from studylog.site.state import PageContext, SiteOptions, SiteState, relative_url
+from studylog.site.katex import ENGINES, MathRenderer
+from studylog.site.model import SiteModel
+from studylog.site.options import SiteOptions
+from studylog.site.render import Links
 
 log = logging.getLogger("mkdocs.plugins.studylog")
-ASSETS = "assets/studylog"
-CSS = Path(__file__).with_name("studylog.css")
+_EXTENSION_NAMES = ("studylog", "studylog.site.extension")
 
 
 class StudylogConfig(Config):
     engine = opt.Choice(ENGINES, default="katex")
     cache_dir = opt.Type(str, default=".studylog-cache/katex")
+    examples_cache_dir = opt.Type(str, default=".studylog-cache/examples")
+    cache_max_mb = opt.Type((int, float), default=256)
     verify = opt.Type(bool, default=True)
+    fail_on_imported = opt.Type(bool, default=False)
     export = opt.Type(str, default="formulas.json")
     macros = opt.Type(dict, default={})
-    examples_cache_dir = opt.Type(str, default=".studylog-cache/examples")
     example_timeout = opt.Type((int, float), default=60)
 
 
@@ -58,62 +61,74 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.state: SiteState | None = None
-        self.journal: dict[str, str] = {}
-        self.unsafe_meta: set[str] = set()
         self.root = Path.cwd()
+        self.options = SiteOptions()
+        self.runner: Runner | None = None  # kept across serve rebuilds: reused only while fresh
+        self.serving = False
+        self.context: RenderContext | None = None
+        self.extension: StudylogExtension | None = None
+        self.previous_failures: set[str] | None = None
+        self.journal: dict[str, str] = {}
+        self.strict = False
 
-    # ------------------------------------------------------------------ configuration
+    # ------------------------------------------------------------------ lifecycle
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        if self.runner is not None:
+            self.runner.close()
+            self.runner = None
+
+    @event_priority(50)  # early: the extension must be in markdown_extensions before mkdocstrings copies them
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).parent.resolve() if config.config_file_path else Path.cwd()
-        branch = "main"
-        edit_uri = config.edit_uri or ""
-        m = re.match(r"(?:edit|blob)/([^/]+)/", edit_uri)
-        if m:
-            branch = m.group(1)
-        cache = (self.root / self.config.cache_dir) if self.config.cache_dir else None
-        options = SiteOptions(
-            engine=self.config.engine, cache_dir=cache, verify=self.config.verify,
-            repo_url=config.repo_url or None, branch=branch, macros=dict(self.config.macros),
+        self.strict = bool(config.strict)
+        m = re.match(r"(?:edit|blob)/([^/]+)/", config.edit_uri or "")
+        c = self.config
+        self.options = SiteOptions(
+            engine=c.engine, verify=c.verify, fail_on_imported=c.fail_on_imported, macros=dict(c.macros),
+            cache_dir=self.root / c.cache_dir if c.cache_dir else None,
+            examples_cache_dir=self.root / c.examples_cache_dir if c.examples_cache_dir else None,
+            cache_max_mb=float(c.cache_max_mb), example_timeout=float(c.example_timeout) or None,
+            repo_url=config.repo_url or None, branch=m.group(1) if m else "main", autorefs="autorefs" in config.plugins,
         )  # fmt: skip
-        renderer = MathRenderer(options.engine, self.root, cache, options.macros)
-        self.state = SiteState(options, self.root, renderer, on_problem=log.warning, on_note=log.info, pages_only=True)
-        packages = sorted({name.split(".")[0] for name in load_config(self.root).implementations})
-        fingerprint = source_fingerprint([self.root / p for p in packages if (self.root / p).is_dir()])
-        # the Markdown set-up renders the examples' output too: a change to it must re-run them
-        md_setup = json.dumps([[e for e in config.markdown_extensions if isinstance(e, str)], config.mdx_configs],
-                              sort_keys=True, default=str)  # fmt: skip
-        fingerprint = hashlib.sha256((fingerprint + md_setup).encode()).hexdigest()
-        ex_dir = self.root / self.config.examples_cache_dir if self.config.examples_cache_dir else None
-        self.state.examples = ExampleCache(ex_dir, fingerprint)
-        self.state.example_timeout = float(self.config.example_timeout) or None
-        config.markdown_extensions.append(StudylogExtension(state=self.state))  # type: ignore[arg-type]
-        # markdown-exec renders an example's output (a fenced block for result="text") with these
-        # extensions; without them the fence would show as literal backticks
-        exts = list(config.markdown_extensions)
-        if not any(e in ("pymdownx.superfences", "fenced_code", "markdown.extensions.fenced_code") for e in exts):
-            exts.append("fenced_code")
-        markdown_exec.markdown_config.save(exts, dict(config.mdx_configs))
-        self.journal = self._journal(config)
-        if options.engine != "none":
-            config.extra_css.insert(0, f"{ASSETS}/katex/katex.min.css")
-        config.extra_css.append(f"{ASSETS}/studylog.css")
+        project = load_config(self.root)
+        if self.runner is None or self.runner.packages != project.implementations:
+            if self.runner is not None:
+                self.runner.close()
+            self.runner = Runner(self.root, project.implementations)
+        renderer = MathRenderer(self.options.engine, self.root, self.options.cache_dir, self.options.macros)
+        links = Links(autorefs=self.options.autorefs, repo_url=self.options.repo_url, branch=self.options.branch)
+        model = SiteModel(self.root, Path(config.docs_dir).resolve(), self.options)
+        fatal = read_pages(self.root, model.docs_dir, model)  # front matter: every build stops on it, first
+        if fatal:
+            raise PluginError("\n".join(str(p) for p in fatal))
+        setup = ([e for e in config.markdown_extensions if not isinstance(e, StudylogExtension) and e not in _EXTENSION_NAMES],
+                 dict(config.mdx_configs))  # fmt: skip
+        self.context = RenderContext(model, renderer, links, md_setup=setup)
+        self.extension = StudylogExtension(context=self.context)
+        # `markdown_extensions: - studylog` is there for hosts without plugins (Zensical); here this
+        # plugin's instance, which shares the build's model, takes its place
+        config.markdown_extensions[:] = [e for e in config.markdown_extensions if e not in _EXTENSION_NAMES]
+        for name in _EXTENSION_NAMES:
+            config.mdx_configs.pop(name, None)
+        config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
+        try:
+            self.journal = self._journal(config, model)
+        except StudylogError as exc:
+            raise PluginError(str(exc)) from None
+        for sheet in reversed(assets.stylesheets(self.options.engine)):
+            config.extra_css.insert(0, sheet) if "katex" in sheet else config.extra_css.append(sheet)
         return config
 
-    def _journal(self, config: MkDocsConfig) -> dict[str, str]:
-        """Generate the calendar, week and concept pages and put them in the nav under "Journal"."""
-        docs = Path(config.docs_dir)
-        entries = []
-        for path in sorted((docs / "blog" / "posts").rglob("*.md")) if (docs / "blog" / "posts").is_dir() else []:
-            try:
-                entry = read_entry(path, docs)
-            except StudylogError as exc:
-                raise PluginError(str(exc)) from None
-            if entry is not None:
-                entries.append(entry)
+    def _journal(self, config: MkDocsConfig, model: SiteModel) -> dict[str, str]:
+        """The calendar, week and concept pages, put in the nav under "Journal"."""
+        entries = [e for p in model.pages.values() if p.src_uri.startswith("blog/posts/")
+                   if (e := journal.entry_of(p.log, p.src_uri)) is not None]  # fmt: skip
         if not entries:
             return {}
-        pages = journal_pages(entries)
+        pages = journal.journal_pages(entries)
         if config.nav is not None:
             weeks = sorted((p for p in pages if "/week-" in p), key=lambda p: int(p.rsplit("-", 1)[1][:-3]))
             section = [{"Calendar": "journal/calendar.md"}, {"Concepts": "journal/concepts.md"},
@@ -122,186 +137,113 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
             config.nav.insert(min(2, len(config.nav)), {"Journal": section})
         return pages
 
-    # ------------------------------------------------------------------ files and verification
-    @event_priority(-50)  # after the blog plugin has added its generated pages
+    # ------------------------------------------------------------------ the model
+    @event_priority(50)  # before the blog plugin (-50) reads its posts: the site's problems come first
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        state = self._state()
-        self._add_assets(files, config)
-        for src_uri, content in self.journal.items():
-            files.append(File.generated(config, src_uri, content=content))
-        docs = Path(config.docs_dir).resolve()
-        state.index = build_index(markdown_files([docs]), self.root)
-        for problem in state.index.problems:
-            state.problem(str(problem), site_wide=True)
-        if state.options.verify:
-            config_ = load_config(self.root)
-            try:
-                bindings = discover(config_.implementations, self.root)
-            except StudylogError as exc:
-                raise PluginError(str(exc)) from None
-            state.report = check_all(state.index, bindings)
-            for problem in state.report.problems:
-                if problem not in state.index.problems:
-                    state.problem(str(problem), site_wide=True)
-            for status in state.report.statuses:
-                if status.status not in (VERIFIED, EXEMPT, "prose"):
-                    state.problem(status.problem_line(), site_wide=True)
-        return files
-
-    @event_priority(-100)  # after the blog plugin has given posts their URLs and put them back
-    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        state = self._state()
-        self.unsafe_meta = set()
-        for f in files.documentation_pages(inclusion=lambda _level: True):
-            src = self._rel(Path(f.abs_src_path)) if f.abs_src_path else f.src_uri
-            state.page_urls[src] = f.url
-            state.page_titles[src] = _title_of(Path(f.abs_src_path)) if f.abs_src_path else ""
-            if f.abs_src_path:
-                self.unsafe_meta |= _unsafe_meta_strings(Path(f.abs_src_path))
-        return nav
-
-    @event_priority(100)
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Front-matter strings (titles, descriptions) reach the theme's templates unescaped: escape them."""
-        for raw in sorted(self.unsafe_meta, key=len, reverse=True):
-            if raw in output:
-                self._state().note(f"{page.file.src_uri}: escaped HTML in front matter: {raw[:60]}")
-                output = output.replace(raw, html.escape(raw))
-        return output
-
-    def _add_assets(self, files: Files, config: MkDocsConfig) -> None:
-        state = self._state()
-        files.append(File(CSS.name, str(CSS.parent), config.site_dir, config.use_directory_urls,
-                          dest_uri=f"{ASSETS}/{CSS.name}"))  # fmt: skip
-        if state.options.engine == "none":
-            return
+        context, runner = self._context(), self.runner
+        assert runner is not None
+        model = context.model
         try:
-            package = css_package(state.options.engine, state.renderer.version)
-            dist = find_node_modules(self.root) / package / "dist"
+            for f in assets.asset_files(config, self.root, self.options.engine, context.renderer.version):
+                files.append(f)
+            built = assemble(self.root, model.docs_dir, self.options, renderer=context.renderer, runner=runner,
+                             progress=report.ProgressPrinter())  # fmt: skip
+        except SiteError as exc:
+            raise PluginError(str(exc)) from None
         except StudylogError as exc:
             raise PluginError(str(exc)) from None
-        if not dist.is_dir():
-            raise PluginError(f"{dist} is missing: run 'npm ci' in {self.root}")
-        wanted = [dist / "katex.min.css", *sorted((dist / "fonts").glob("*.woff2"))]
-        for path in wanted:
-            rel = path.relative_to(dist).as_posix()
-            files.append(File(rel, str(dist), config.site_dir, config.use_directory_urls,
-                              dest_uri=f"{ASSETS}/katex/{rel}"))  # fmt: skip
+        context.model = built
+        backlinks.set_current_context(context)
+        for src_uri, content in self.journal.items():
+            files.append(File.generated(config, src_uri, content=content))
+        for problem in built.problems:
+            log.warning(str(problem))
+        return files
 
-    # ------------------------------------------------------------------ pages
+    @event_priority(-60)  # after the blog plugin (-50) has read its posts' front matter
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        model = self._context().model
+        for f in files.documentation_pages(inclusion=lambda _level: True):
+            page = model.page_by_src(f.src_uri)
+            if page is not None:
+                page.url = f.url
+            if f.page is not None and getattr(f.page, "meta", None):  # blog posts: read already
+                escape_meta(f.page.meta)
+        return nav
+
+    @event_priority(100)  # first: the meta MkDocs just read is escaped before any other plugin or template
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        state = self._state()
-        src = self._rel(Path(page.file.abs_src_path)) if page.file.abs_src_path else page.file.src_uri
-        state.page = PageContext(src, page.url, _line_offset(page, markdown), page.title or "")
+        escape_meta(page.meta)
+        context = self._context()
+        model_page = context.model.page_by_src(page.file.src_uri)
+        context.current = model_page.path if model_page is not None else None
+        context.current_url = page.url
         return markdown
 
-    def on_page_content(self, html_: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Add, under each API entry that implements formulas, links back to those formulas."""
-        state = self._state()
-        state.page = None
-        backlinks = state.backlinks()
-        if not backlinks or "doc-heading" not in html_:
-            return html_
-        for impl, formulas in backlinks.items():
-            pattern = re.compile(r'(<h(\d)[^>]*\bid="' + re.escape(impl) + r'"[^>]*>.*?</h\2>)', re.DOTALL)
-            m = pattern.search(html_)
-            if m is None:
-                continue
-            items = []
-            for f in formulas:
-                target = state.page_urls.get(f.path)
-                href = (relative_url(target, page.url) if target is not None else "") + f"#eq-{f.id}"
-                title = state.page_titles.get(f.path) or Path(f.path).stem
-                status = state.status(f.id or "")
-                mark = "✓" if status is not None and status.status == VERIFIED else "✗"
-                label = f"{title} ({f.number}) {f.id}" if f.number else f"{title} {f.id}"
-                items.append(f'<li><a class="sl-backlink" href="{html.escape(href)}">{html.escape(label)}</a> {mark}</li>')
-            block = f'<div class="sl-backlinks"><p>Implements the formulas:</p><ul>{"".join(items)}</ul></div>'
-            html_ = html_[: m.end()] + block + html_[m.end() :]
-        return html_
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        context = self._context()
+        context.current = context.current_url = None
+        return html
+
+    @event_priority(0)  # before mkdocs-autorefs (-50) resolves the references of every page
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        autorefs = config.plugins.get("autorefs")
+        if autorefs is not None:
+            pages = {f.src_uri: f.page for f in files.documentation_pages(inclusion=lambda _level: True) if f.page}
+            backlinks.register_anchors(autorefs, pages, self._context())
+        return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        state = self._state()
+        from studylog.site.export import export
+
+        context = self._context()
+        model = context.model
         if self.config.export:
-            state.export(Path(config.site_dir) / self.config.export)
-        if state.examples is not None:
-            ex = state.examples
-            log.info(f"studylog: examples executed: {ex.executed}, from cache: {ex.cached}; "
-                     f"formulas rendered: {state.renderer.renders}")  # fmt: skip
-        state.renderer.close()
-        markdown_exec.markdown_config.reset()
-        self.state = None
+            export(model, Path(config.site_dir) / self.config.export)
+        for note in context.notes:
+            log.info(note)
+        ok, line = report.summary(model, self.previous_failures if self.serving else None)
+        (log.info if ok else log.warning)(line)
+        log.info(report.stats_line(model))
+        self.previous_failures = report.failing_ids(model)
+        self._finish()
+        if self.strict and model.problems:
+            shown = "\n".join(str(p) for p in model.problems[:20])
+            more = f"\n… and {len(model.problems) - 20} more" if len(model.problems) > 20 else ""
+            raise PluginError(f"{len(model.problems)} studylog problem(s) in strict mode:\n{shown}{more}")
+        if self.serving and self.runner is not None:
+            self.runner.prewarm()
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.state is not None:
-            self.state.renderer.close()
-            self.state = None
+        self._finish()
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Watch the implementation packages, studylog itself and every project file a worker loaded."""
+        for folder in self._watched(config):
+            server.watch(str(folder))
+        return server
 
     # ------------------------------------------------------------------ helpers
-    def _state(self) -> SiteState:
-        if self.state is None:
-            raise PluginError("studylog: plugin state is missing (on_config did not run)")
-        return self.state
+    def _watched(self, config: MkDocsConfig) -> list[Path]:
+        project = load_config(self.root)
+        folders = {Path(__file__).resolve().parents[1]}
+        for package in project.implementations:
+            folder = self.root / package.split(".")[0]
+            if folder.is_dir():
+                folders.add(folder.resolve())
+        if self.runner is not None:
+            for rel in self.runner.code_seen:
+                path = (self.root / rel).resolve()
+                if not any(path.is_relative_to(f) for f in folders):
+                    folders.add(path)
+        return sorted(folders)
 
-    def _rel(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+    def _finish(self) -> None:
+        backlinks.set_current_context(None)
+        if self.context is not None:
+            self.context.renderer.close()
 
-
-def _line_offset(page: Page, markdown: str) -> int:
-    """How many source lines precede the Markdown MkDocs hands to the extension (front matter)."""
-    try:
-        source = Path(page.file.abs_src_path or "").read_text(encoding="utf-8")
-    except OSError:
-        return 0
-    src_lines = source.splitlines()
-    md_lines = markdown.splitlines()
-    if md_lines and len(src_lines) >= len(md_lines) and src_lines[len(src_lines) - len(md_lines) :] == md_lines:
-        return len(src_lines) - len(md_lines)
-    return front_matter_lines(src_lines)
-
-
-def _unsafe_meta_strings(path: Path) -> set[str]:
-    """String values of a page's front matter that contain HTML-special characters."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        n = front_matter_lines(lines)
-        meta: Any = yaml.safe_load("\n".join(lines[1 : n - 1])) if n else {}
-    except (OSError, yaml.YAMLError):
-        return set()
-    found: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, str):
-            if any(c in value for c in "<>\"'") and len(value) > 1:
-                found.add(value)
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    walk(meta)
-    return found
-
-
-def _title_of(path: Path) -> str:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return ""
-    n = front_matter_lines(lines)
-    if n:
-        try:
-            meta: Any = yaml.safe_load("\n".join(lines[1 : n - 1])) or {}
-        except yaml.YAMLError:
-            meta = {}
-        if isinstance(meta, dict) and meta.get("title"):
-            return str(meta["title"])
-    for line in lines[n:]:
-        if line.startswith("# "):
-            return line[2:].strip()
-    return path.stem
+    def _context(self) -> RenderContext:
+        if self.context is None:
+            raise PluginError("studylog: the plugin's on_config did not run")
+        return self.context

@@ -66,5 +66,5 @@ def test_usage_error_exits_2(project: Path) -> None:
 
 
 def test_missing_path_is_a_clear_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["verify", "nope.md"]) == 1
+    assert main(["verify", "nope.md"]) == 2  # the command cannot run: exit 2, as pytest and ruff do
     assert "nope.md: no such file or folder" in capsys.readouterr().err

@@ -1,4 +1,8 @@
-"""The Day-7 figures: well-formed deterministic HTML/SVG, and the plotted data checked where it is cheap."""
+"""The Day-7 figures: well-formed deterministic HTML/SVG, and the plotted data checked against independent oracles.
+
+The optimizer paths are checked step by step against each method's reference (``torch.optim``, or the ``adamp``
+package), the losses against closed forms, the k-fold grid against scikit-learn's ``KFold``.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,12 @@ import xml.etree.ElementTree as ET
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import torch
+from sklearn.model_selection import KFold
 
-from studylog.figures import day07
-from studylog.learning import fold_sizes
-from studylog.optim import adam_step, sgd_step
+from studylog.figures import day07, generalization, optimizers, regularization
+from studylog.optim.registry import METHODS, Method
+from tests.conftest import ROOT
 
 IMG = re.compile(r'<img alt="(?P<alt>[^"]*)" src="data:image/svg\+xml;base64,(?P<data>[A-Za-z0-9+/=]+)">')
 
@@ -74,6 +80,14 @@ def test_figures_close_their_matplotlib_figures():
     assert plt.get_fignums() == []
 
 
+def test_day07_keeps_the_names_the_log_imports():
+    log = (ROOT / "docs/blog/posts/2021-08-10-day07-optimization.md").read_text(encoding="utf-8")
+    imported = set(re.findall(r"^from studylog\.figures\.day07 import (\w+)$", log, flags=re.MULTILINE))
+    assert len(imported) == 8
+    assert imported <= set(dir(day07))
+    assert {f.__name__ for f in day07.FIGURES.values()} == imported
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # the data behind each figure
 # ---------------------------------------------------------------------------------------------------------------
@@ -81,38 +95,66 @@ def test_figures_close_their_matplotlib_figures():
 
 @pytest.fixture(scope="module")
 def runs():
-    return day07.optimizer_paths_data()
+    return optimizers.optimizer_paths_data()
+
+
+def _hessian(quad) -> np.ndarray:
+    return np.stack([quad.grad(e) - quad.grad(np.zeros(2)) for e in np.eye(2)])
 
 
 def test_quadratic_is_ill_conditioned_and_minimized_at_w_star():
-    quad, w_star = day07.quadratic_2d()
-    hessian = np.stack([quad.grad(e) - quad.grad(np.zeros(2)) for e in np.eye(2)])
-    np.testing.assert_allclose(np.linalg.eigvalsh(hessian), [0.1, 10.0], rtol=1e-12)
+    quad, w_star = optimizers.quadratic_2d()
+    np.testing.assert_allclose(np.linalg.eigvalsh(_hessian(quad)), [0.1, 10.0], rtol=1e-12)
     np.testing.assert_allclose(quad.grad(w_star), 0.0, atol=1e-12)
 
 
-def test_optimizer_paths_start_together_and_losses_follow_them(runs):
-    for run, steps in zip(runs, day07.STEPS, strict=True):
-        assert set(run.paths) == set(day07.METHODS)
-        for m in day07.METHODS:
-            path = run.paths[m]
+def test_every_registry_method_is_drawn_with_its_label_and_learning_rates(runs):
+    assert optimizers.METHODS == tuple(m.name for m in METHODS)
+    for i, run in enumerate(runs):
+        assert set(run.paths) == set(run.losses) == {m.name for m in METHODS}
+        assert run.lrs == {m.name: m.figure_lrs[i] for m in METHODS}
+    caption = html.unescape(first_html("optimizer_paths"))
+    for m in METHODS:
+        assert f"{m.label} {m.figure_lrs[0]:g} / {m.figure_lrs[1]:g}" in caption
+        assert optimizers.method_style(m.name) in optimizers.METHOD_STYLES.values()
+
+
+def _suboptimality(run, W: np.ndarray) -> np.ndarray:
+    """f(W) - f* in closed form: (W - W*)^T H (W - W*) / 2 on the quadratic, Rosenbrock's formula (f* = 0)."""
+    if run.name == "quad":
+        D = W - run.w_star
+        return 0.5 * np.einsum("ti,ij,tj->t", D, _hessian(run.problem), D)
+    x, y = W[:, 0], W[:, 1]
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
+
+
+def test_optimizer_paths_start_together_and_losses_are_the_suboptimality(runs):
+    np.testing.assert_array_equal(runs[1].w_star, [1.0, 1.0])
+    for run, steps in zip(runs, optimizers.STEPS, strict=True):
+        for m, path in run.paths.items():
             assert path.shape == (steps + 1, 2)
             assert np.all(np.isfinite(path))
             np.testing.assert_array_equal(path[0], run.problem.w0)
-            expected = np.array([run.problem.loss(w) for w in path]) - run.f_star
-            np.testing.assert_allclose(run.losses[m], expected, rtol=0, atol=1e-12)
+            expected = _suboptimality(run, path)
+            np.testing.assert_allclose(run.losses[m], expected, rtol=1e-9, atol=1e-12)
             assert run.losses[m][-1] < run.losses[m][0], m  # every method makes progress
-        np.testing.assert_allclose(run.problem.grad(run.w_star), 0.0, atol=1e-12)
 
 
-def test_optimizer_paths_take_the_labelled_numpy_steps(runs):
+@pytest.mark.parametrize("method", METHODS, ids=lambda m: m.name)
+def test_every_plotted_step_is_a_step_of_the_reference_optimizer(runs, method: Method):
+    # each segment of a path, from W_t, is one step of torch.optim (or the adamp package) from W_t; the parameter
+    # is reset to the plotted W_t before every step, so a difference cannot compound (PyTorch's TensorTracker)
     for run in runs:
-        w0, g0 = run.problem.w0, run.problem.grad(run.problem.w0)
-        sgd = sgd_step(w0, g0, lr=run.lrs["sgd"]).W
-        np.testing.assert_allclose(run.paths["sgd"][1], sgd, rtol=1e-15)
-        z = np.zeros(2)
-        adam = adam_step(w0, g0, z, z, 1, lr=run.lrs["adam"]).W
-        np.testing.assert_allclose(run.paths["adam"][1], adam, rtol=1e-15)
+        path = run.paths[method.name]
+        w = torch.tensor(path[0], dtype=torch.float64, requires_grad=True)
+        ref = method.reference.build([w], lr=run.lrs[method.name])
+        for t in range(path.shape[0] - 1):
+            with torch.no_grad():
+                w.copy_(torch.from_numpy(path[t]))
+            w.grad = torch.from_numpy(run.problem.grad(path[t].copy()))
+            ref.step()
+            np.testing.assert_allclose(path[t + 1], w.detach().numpy(), rtol=1e-12, atol=1e-12,
+                                       err_msg=f"{method.name} on {run.name}, step {t + 1}")  # fmt: skip
 
 
 def test_adamp_retraces_adam_here(runs):
@@ -123,7 +165,7 @@ def test_adamp_retraces_adam_here(runs):
 
 
 def test_bias_variance_terms_add_up_to_the_simulated_error():
-    c = day07.bias_variance_data()
+    c = generalization.bias_variance_data()
     np.testing.assert_array_equal(c.degrees, np.arange(13))
     np.testing.assert_allclose(c.noise, 0.3**2)
     np.testing.assert_allclose(c.bias2 + c.variance + c.noise, c.expected_error, rtol=0.05)
@@ -133,11 +175,17 @@ def test_bias_variance_terms_add_up_to_the_simulated_error():
 
 
 def test_kfold_grid_validates_each_sample_exactly_once():
-    grid = day07.kfold_data()
+    n, k = generalization.KFOLD_N, generalization.KFOLD_K
+    grid = generalization.kfold_data()
+    sklearn_folds = [validation for _, validation in KFold(n_splits=k).split(np.arange(n))]
+    expected = np.zeros((k, n), dtype=bool)
+    for i, validation in enumerate(sklearn_folds):
+        expected[i, validation] = True
+    np.testing.assert_array_equal(grid.consecutive, expected)  # scikit-learn's consecutive folds, cell by cell
     for cells in grid:
-        assert cells.shape == (day07.KFOLD_K, day07.KFOLD_N)
+        assert cells.shape == (k, n)
         np.testing.assert_array_equal(cells.sum(axis=0), 1)
-        np.testing.assert_array_equal(cells.sum(axis=1), fold_sizes(day07.KFOLD_N, day07.KFOLD_K))
+        np.testing.assert_array_equal(cells.sum(axis=1), [len(v) for v in sklearn_folds])
     # consecutive folds are blocks, in order; the shuffled ones are not
     first = grid.consecutive.argmax(axis=1)
     assert np.all(np.diff(first) > 0)
@@ -148,8 +196,8 @@ def test_kfold_grid_validates_each_sample_exactly_once():
 
 
 def test_batch_size_slice_passes_through_both_solutions():
-    r = day07.batch_size_data()
-    np.testing.assert_array_equal(r.batch_sizes, day07.BATCH_SIZES)
+    r = generalization.batch_size_data()
+    np.testing.assert_array_equal(r.batch_sizes, generalization.BATCH_SIZES)
     at = {a: i for i, a in enumerate(np.round(r.line_alpha, 12))}
     np.testing.assert_allclose(r.line_train_loss[at[0.0]], r.train_loss[0], rtol=1e-12)
     np.testing.assert_allclose(r.line_train_loss[at[1.0]], r.train_loss[-1], rtol=1e-12)
@@ -161,7 +209,7 @@ def test_batch_size_slice_passes_through_both_solutions():
 
 
 def test_early_stopping_marks_the_best_epoch_and_stops_patience_epochs_later():
-    c = day07.early_stopping_data()
+    c = regularization.early_stopping_data()
     assert c.best_epoch == int(np.argmin(c.val_loss[: c.stop_epoch + 1]))
     assert c.stop_epoch - c.best_epoch == c.patience
     assert np.all(c.val_loss[c.best_epoch + 1 : c.stop_epoch + 1] >= c.val_loss[c.best_epoch])
@@ -170,13 +218,13 @@ def test_early_stopping_marks_the_best_epoch_and_stops_patience_epochs_later():
 
 
 def test_mixing_images_and_labels():
-    d = day07.mixing_data()
+    d = regularization.mixing_data()
     disk, cross, smoothed, mixed, cut = d.images
     for image in (disk, cross):
         assert set(np.unique(image)) == {0.0, 1.0}
     np.testing.assert_array_equal(smoothed, disk)
     np.testing.assert_allclose(d.labels.sum(axis=1), 1.0)
-    a = day07.SMOOTHING
+    a = regularization.SMOOTHING
     np.testing.assert_allclose(d.labels[2], [1 - a + a / 2, a / 2])
     # mixup: one lambda for pixels and labels
     lam = d.mixup_lam
@@ -194,8 +242,8 @@ def test_mixing_images_and_labels():
 
 
 def test_dropout_masks_and_preserved_expectation():
-    d = day07.dropout_data()
-    assert d.masks.shape == (day07.N_MASKS, day07.N_UNITS)
+    d = regularization.dropout_data()
+    assert d.masks.shape == (regularization.N_MASKS, regularization.N_UNITS)
     assert set(np.unique(d.masks)) == {0.0, 1.0}
     assert np.all(d.sem > 0)
     assert np.all(np.abs(d.mean - d.h) < 5 * d.sem)

@@ -1,9 +1,10 @@
-"""The one table of optimizers and configurations that drives the optimizer tests.
+"""The optimizer test cases, all derived from the one table of methods, `studylog.optim.registry.METHODS`.
 
-Each :class:`Case` is a method and a config in torch's hyper-parameter names. ``reference`` builds the
-independent implementation it must reproduce: ``torch.optim`` (single-tensor path) for the seven methods
-torch has, the ``adamp`` package for AdamP. Lecture-convention cases have no reference (they are checked
-against the numpy steps and against the documented mappings in ``test_lecture.py``).
+Each :class:`Case` is a method and a config in torch's hyper-parameter names: every method's defaults and each
+of its registry ``configs`` (which must reproduce the method's reference: ``torch.optim``'s single-tensor path,
+or the ``adamp`` package for AdamP), then its ``lecture_configs`` (the lecture's, paper's or authors' forms, which
+no reference computes: the numpy steps mirror them, and ``test_lecture.py`` checks their documented relation to
+torch). A method added to the registry is tested by every test that uses these cases.
 """
 
 from __future__ import annotations
@@ -12,101 +13,48 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import adamp
 import numpy as np
 import torch
 
-from studylog.optim.compare import LEARNING_RATES, torch_optimizer
-from studylog.optim.drivers import CLASSES, NumpyOptimizer
+from studylog.optim.drivers import NumpyOptimizer
+from studylog.optim.nag import NAG
 from studylog.optim.problems import PROBLEM_NAMES, Problem, problem
-
-#: learning rates per problem for AdamP (torch has no AdamP: Adam's)
-LRS = {**LEARNING_RATES, "adamp": LEARNING_RATES["adam"]}
+from studylog.optim.registry import METHODS, Method, lookup
 
 
 @dataclass(frozen=True)
 class Case:
     method: str
     kwargs: dict[str, Any] = field(default_factory=dict)
-    torch_form: bool = True  # whether torch.optim / adamp compute the same rule
+    torch_form: bool = True  # whether the reference (torch.optim / adamp) computes the same rule
 
     @property
     def id(self) -> str:
         args = ",".join(f"{k}={v}" for k, v in self.kwargs.items())
         return f"{self.method}({args})"
 
+    @property
+    def entry(self) -> Method:
+        return lookup(self.method)
+
     def lr(self, problem_name: str) -> float:
-        return self.kwargs.get("lr", LRS[self.method][PROBLEM_NAMES.index(problem_name)])
+        return self.kwargs.get("lr", self.entry.reference_lrs[PROBLEM_NAMES.index(problem_name)])
 
     def config(self, problem_name: str) -> dict[str, Any]:
         return {**self.kwargs, "lr": self.lr(problem_name)}
 
     def ours(self, params: list[torch.Tensor], problem_name: str = "quad") -> torch.optim.Optimizer:
-        return CLASSES[self.method](params, **self.config(problem_name))
+        return self.entry.optimizer(params, **self.config(problem_name))
 
-    def reference(self, params: list[torch.Tensor], problem_name: str = "quad") -> torch.optim.Optimizer:
-        cfg = self.config(problem_name)
-        if self.method == "adamp":
-            cfg.pop("maximize", None)
-            return adamp.AdamP(params, **cfg)
-        return torch_optimizer(self.method, params, **cfg)
+    def reference(self, params: list[Any], problem_name: str = "quad") -> torch.optim.Optimizer:
+        return self.entry.reference.build(params, **self.config(problem_name))
 
     def numpy(self, problem_name: str = "quad") -> NumpyOptimizer:
         return NumpyOptimizer(self.method, **self.config(problem_name))
 
 
-CASES = [
-    Case("sgd"),
-    Case("sgd", {"weight_decay": 0.1}),
-    Case("sgd", {"momentum": 0.9}),
-    Case("sgd", {"momentum": 0.9, "dampening": 0.3}),
-    Case("sgd", {"momentum": 0.9, "nesterov": True, "weight_decay": 0.05}),
-    Case("sgd", {"momentum": 0.5, "maximize": True, "weight_decay": 0.1}),
-    Case("momentum"),
-    Case("momentum", {"momentum": 0.5, "dampening": 0.5, "weight_decay": 0.01}),
-    Case("nag"),
-    Case("nag", {"momentum": 0.5, "weight_decay": 0.1, "maximize": True}),
-    Case("adagrad"),
-    Case("adagrad", {"lr_decay": 0.01}),
-    Case("adagrad", {"initial_accumulator_value": 0.1, "weight_decay": 0.1}),
-    Case("adagrad", {"eps": 1e-6, "maximize": True}),
-    Case("adadelta"),
-    Case("adadelta", {"lr": 0.5, "rho": 0.8}),
-    Case("adadelta", {"weight_decay": 0.1, "eps": 1e-4, "maximize": True}),
-    Case("rmsprop"),
-    Case("rmsprop", {"alpha": 0.9}),
-    Case("rmsprop", {"centered": True}),
-    Case("rmsprop", {"momentum": 0.9}),
-    Case("rmsprop", {"centered": True, "momentum": 0.5, "weight_decay": 0.1, "maximize": True}),
-    Case("adam"),
-    Case("adam", {"amsgrad": True}),
-    Case("adam", {"weight_decay": 0.1}),
-    Case("adam", {"weight_decay": 0.1, "decoupled_weight_decay": True}),
-    Case("adam", {"betas": (0.8, 0.99), "eps": 1e-6, "amsgrad": True, "maximize": True}),
-    Case("radam"),
-    Case("radam", {"weight_decay": 0.1}),
-    Case("radam", {"weight_decay": 0.1, "decoupled_weight_decay": True}),
-    Case("radam", {"betas": (0.8, 0.99), "maximize": True}),
-    Case("adamp"),
-    Case("adamp", {"weight_decay": 1e-2}),
-    Case("adamp", {"weight_decay": 1e-2, "nesterov": True}),
-    Case("adamp", {"delta": 0.2, "wd_ratio": 0.5, "betas": (0.8, 0.99)}),
-]
-
-LECTURE_CASES = [
-    Case("nag", {"convention": "lecture"}, torch_form=False),
-    Case("adagrad", {"convention": "lecture"}, torch_form=False),
-    Case("adagrad", {"convention": "lecture", "lr_decay": 0.01, "weight_decay": 0.1}, torch_form=False),
-    Case("rmsprop", {"convention": "lecture"}, torch_form=False),
-    Case("rmsprop", {"convention": "lecture", "centered": True, "momentum": 0.5}, torch_form=False),
-    Case("adam", {"convention": "lecture"}, torch_form=False),
-    Case("adam", {"convention": "lecture", "amsgrad": True, "weight_decay": 0.1}, torch_form=False),
-    Case("radam", {"variant": "paper"}, torch_form=False),
-    Case("radam", {"variant": "author"}, torch_form=False),
-    Case("radam", {"variant": "author", "degenerated_to_sgd": True}, torch_form=False),
-    Case("radam", {"variant": "author", "weight_decay": 0.1, "decoupled_weight_decay": True}, torch_form=False),
-]
-
+CASES = [Case(m.name, dict(config)) for m in METHODS for config in ({}, *m.configs)]
+LECTURE_CASES = [Case(m.name, dict(config), torch_form=False) for m in METHODS for config in m.lecture_configs]
 ALL_CASES = CASES + LECTURE_CASES
 
 
@@ -132,7 +80,7 @@ def take_step(opt: torch.optim.Optimizer, params: list[torch.Tensor], grad: Call
         for p in params:
             set_grad(p, grad)
 
-    if any(g.get("convention") == "lecture" for g in opt.param_groups) and isinstance(opt, CLASSES["nag"]):
+    if any(g.get("convention") == "lecture" for g in opt.param_groups) and isinstance(opt, NAG):
         opt.step(closure)
     else:
         closure()

@@ -20,7 +20,6 @@ from studylog.optim import (
     SGD,
     Adagrad,
     Adam,
-    AdamP,
     NumpyOptimizer,
     RAdam,
     adadelta_step,
@@ -33,7 +32,7 @@ from studylog.optim import (
     rmsprop_step,
     sgd_step,
 )
-from studylog.optim.drivers import CLASSES
+from studylog.optim.registry import METHODS, Method, lookup
 from tests.optim.cases import ALL_CASES, CASES, Case, oracle, set_grad, take_step, tensor_state
 
 
@@ -145,7 +144,7 @@ def test_param_groups_match_the_reference(case: Case) -> None:
     ws = [torch.tensor(prob.w0, dtype=torch.float64, requires_grad=True) for _ in range(2)]
     vs = [torch.tensor(prob.w0, dtype=torch.float64, requires_grad=True) for _ in range(2)]
     cfg = case.config("quad")
-    ours = CLASSES[case.method](groups(ws), **cfg)
+    ours = case.entry.optimizer(groups(ws), **cfg)
     ref = case.reference(groups(vs))
     for _ in range(20):
         take_step(ours, ws, prob.grad)
@@ -195,7 +194,7 @@ def test_steps_go_the_right_direction(case: Case, maximize: bool) -> None:
     W0, x, b = _linear_loss()
     W = W0.clone().requires_grad_()
     kwargs = {**_without_maximize(case), "lr": 1e-2, "maximize": maximize, "weight_decay": 0.0}
-    opt = CLASSES[case.method]([W], **kwargs)
+    opt = case.entry.optimizer([W], **kwargs)
 
     def closure() -> torch.Tensor:
         opt.zero_grad()
@@ -214,7 +213,7 @@ def test_steps_go_the_right_direction(case: Case, maximize: bool) -> None:
 def test_zero_gradients_leave_params_unchanged(case: Case) -> None:
     kwargs = {k: v for k, v in case.config("quad").items() if k != "weight_decay"}
     w = torch.ones(4, dtype=torch.float64, requires_grad=True)
-    opt = CLASSES[case.method]([w], **kwargs)
+    opt = case.entry.optimizer([w], **kwargs)
     for _ in range(3):
         take_step(opt, [w], lambda x: np.zeros_like(x))
     assert torch.equal(w, torch.ones(4, dtype=torch.float64))
@@ -259,7 +258,7 @@ CONSTRUCTOR_ERRORS = [
 @pytest.mark.parametrize(("method", "kwargs", "match"), CONSTRUCTOR_ERRORS, ids=lambda x: str(x))
 def test_invalid_hyper_parameters_raise_value_error_naming_them(method: str, kwargs: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
-        CLASSES[method]([torch.zeros(2, requires_grad=True)], **kwargs)
+        lookup(method).optimizer([torch.zeros(2, requires_grad=True)], **kwargs)
 
 
 def test_invalid_param_group_is_rejected_and_not_added() -> None:
@@ -336,9 +335,11 @@ def test_radam_author_variant_is_selectable_per_group() -> None:
     assert u.item() == 1.0
 
 
-def test_adamp_defaults_are_the_packages() -> None:
-    import adamp
-
-    ours = AdamP([torch.zeros(2, requires_grad=True)]).defaults
-    ref = adamp.AdamP([torch.zeros(2, requires_grad=True)]).defaults
-    assert {k: ours[k] for k in ref} == ref
+@pytest.mark.parametrize("method", METHODS, ids=lambda m: m.name)
+def test_defaults_are_the_references(method: Method) -> None:
+    # every hyper-parameter the reference also has starts at the reference's value (torch.optim's, adamp's)
+    ours = method.optimizer([torch.zeros(2, requires_grad=True)]).defaults
+    ref = method.reference.build([torch.zeros(2, requires_grad=True)]).defaults
+    shared = set(ours) & set(ref)
+    assert {"lr", "weight_decay"} <= shared
+    assert {k: ours[k] for k in shared} == {k: ref[k] for k in shared}

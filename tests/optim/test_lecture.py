@@ -1,12 +1,14 @@
 """The lecture's forms against torch: the documented exact mappings and the documented differences.
 
 The engine checks each lecture formula against its ``convention="lecture"`` implementation; here the
-lecture forms are run for 100 steps against ``torch.optim`` (the independent reference):
+lecture forms are run for 100 steps against ``torch.optim`` (the independent reference). Which claim holds
+for which method is the registry's ``Lecture.agreement``, so each test runs over the methods that claim it:
 
-* exact mappings (to 1e-12): plain SGD and momentum; Adagrad/RMSprop/Adam with eps = 0; Adadelta at lr = 1;
-  torch's Nesterov iterate equals the lecture's look-ahead point Phi_t = W_t - eta beta a_t;
-* documented differences on ``quad_tiny`` (where eps decides how far the run moves) and for dampening,
-  the lr factor of Adadelta, and NAG's W vs Phi.
+* exact mappings (to 1e-12): ``IDENTICAL`` (plain SGD and momentum; Adadelta at lr = 1), ``WITHOUT_EPS``
+  (Adagrad/RMSprop/Adam with eps = 0), ``LOOKAHEAD`` (torch's Nesterov iterate equals the lecture's
+  look-ahead point Phi_t = W_t - eta beta a_t);
+* documented differences: ``DIFFERENT`` (RAdam's paper form), eps on ``quad_tiny`` (where it decides how far
+  the run moves), dampening, the lr factor of Adadelta, and NAG's W vs Phi.
 """
 
 from __future__ import annotations
@@ -16,43 +18,58 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from studylog.optim import NAG, Adadelta, Adagrad, Adam, RMSprop
-from studylog.optim.compare import (
-    LEARNING_RATES,
-    lecture_vs_torch,
-    nag_lookahead_gap,
-    numpy_trajectory,
-    torch_trajectory,
-)
+from studylog.optim import NAG, Adadelta, Adam
+from studylog.optim.compare import lecture_vs_torch, nag_lookahead_gap, numpy_trajectory, torch_trajectory
 from studylog.optim.drivers import NumpyOptimizer
 from studylog.optim.nag import lookahead_point
 from studylog.optim.problems import PROBLEM_NAMES, problem
+from studylog.optim.registry import FORM_OPTIONS, Agreement, Method, lookup, with_lecture
 from tests.optim.cases import take_step
 
 
-@pytest.mark.parametrize("method", ["sgd", "momentum", "adadelta"])
-def test_lecture_equals_torch_where_the_forms_agree(method: str) -> None:
+def NAMES(method: Method) -> str:  # noqa: N802 - pytest ids
+    return method.name
+
+
+def test_the_lookahead_comparison_covers_every_method_that_claims_it() -> None:
+    assert with_lecture(Agreement.LOOKAHEAD) == (lookup("nag"),)  # nag_lookahead_gap is NAG's
+
+
+@pytest.mark.parametrize("method", with_lecture(Agreement.IDENTICAL), ids=NAMES)
+def test_lecture_equals_torch_where_the_forms_agree(method: Method) -> None:
     # sgd: identical rules; momentum with dampening 0; adadelta at its default lr = 1
-    for name, gap in lecture_vs_torch(method).items():
+    for name, gap in lecture_vs_torch(method.name).items():
         assert gap.diff <= 1e-12, name
         assert gap.scale > 0, name
 
 
-@pytest.mark.parametrize("method", ["adagrad", "rmsprop", "adam"])
-def test_eps_zero_makes_lecture_equal_torch(method: str) -> None:
-    for name, gap in lecture_vs_torch(method, eps=0.0).items():
-        tol = 1e-9 if (method, name) == ("rmsprop", "rosen") else 1e-12  # rounding amplified on Rosenbrock
+@pytest.mark.parametrize("method", with_lecture(Agreement.WITHOUT_EPS), ids=NAMES)
+def test_eps_zero_makes_lecture_equal_torch(method: Method) -> None:
+    for name, gap in lecture_vs_torch(method.name, eps=0.0).items():
+        tol = 1e-9 if (method.name, name) == ("rmsprop", "rosen") else 1e-12  # rounding amplified on Rosenbrock
         assert gap.diff <= tol, name
 
 
-@pytest.mark.parametrize("cls", [Adagrad, RMSprop, Adam])
-def test_subclass_lecture_convention_with_eps_zero_equals_torch(cls: type) -> None:
-    method = cls.__name__.lower()
+EPS_ZERO_CASES = [
+    (m, config)
+    for m in with_lecture(Agreement.WITHOUT_EPS)
+    for config in ([m.lecture.options] + [c for c in m.lecture_configs if c != m.lecture.options])
+]
+
+
+@pytest.mark.parametrize(("method", "config"), EPS_ZERO_CASES, ids=lambda x: getattr(x, "name", None) or str(x))
+def test_every_lecture_config_with_eps_zero_equals_torch(method: Method, config: dict) -> None:
+    # the lecture forms' only difference is where eps sits: with eps = 0 every lecture config (also with
+    # lr_decay, weight decay, centered, momentum, amsgrad) is torch's rule with the same options
     prob = problem("quad")
-    lr = LEARNING_RATES[method][0]
-    ref = torch_trajectory(lambda ps: getattr(torch.optim, cls.__name__)(ps, lr=lr, eps=0.0, foreach=False), prob)
-    ours = torch_trajectory(lambda ps: cls(ps, lr=lr, eps=0.0, convention="lecture"), prob)
+    options = {**config, "lr": method.reference_lrs[0], "eps": 0.0}
+    torch_options = {k: v for k, v in options.items() if k not in FORM_OPTIONS}
+    ref = torch_trajectory(lambda ps: method.reference.build(ps, **torch_options), prob)
+    ours = torch_trajectory(lambda ps: method.optimizer(ps, **options), prob)
+    mirror = numpy_trajectory(NumpyOptimizer(method.name, **options), prob)
     assert np.abs(ours - ref).max() <= 1e-12
+    assert np.abs(mirror - ref).max() <= 1e-12
+    assert np.abs(ref - prob.w0).max() > 0.1  # the run moved
 
 
 @pytest.mark.parametrize(("method", "fraction", "stalls"), [("adagrad", 0.25, False), ("rmsprop", 0.5, True),
@@ -66,9 +83,7 @@ def test_eps_inside_the_root_changes_the_run_on_tiny_gradients(method: str, frac
     if not stalls:
         return
     prob = problem("quad_tiny")
-    lecture = numpy_trajectory(
-        NumpyOptimizer(method, lr=LEARNING_RATES[method][1], convention="lecture"), prob
-    )
+    lecture = numpy_trajectory(NumpyOptimizer(method, lr=lookup(method).reference_lrs[1], convention="lecture"), prob)
     assert np.abs(lecture - prob.w0).max() < 0.1 * gap.scale
 
 
@@ -90,7 +105,7 @@ def test_torch_nesterov_iterate_is_the_lecture_lookahead_point() -> None:
 def test_nag_lecture_subclass_lookahead_equals_torch(problem_name: str) -> None:
     """NAG(convention="lecture") keeps W_t in the parameter; its Phi_t is torch SGD(nesterov)'s iterate."""
     prob = problem(problem_name)
-    lr, beta = LEARNING_RATES["nag"][PROBLEM_NAMES.index(problem_name)], 0.9
+    lr, beta = lookup("nag").reference_lrs[PROBLEM_NAMES.index(problem_name)], 0.9
     w = torch.tensor(prob.w0, dtype=torch.float64, requires_grad=True)
     theta = torch.tensor(prob.w0, dtype=torch.float64, requires_grad=True)
     ours = NAG([w], lr=lr, momentum=beta, convention="lecture")
@@ -156,8 +171,10 @@ def test_adadelta_lr_scales_the_step_but_not_the_accumulated_update() -> None:
     assert np.abs(torch_run - applied).max() > 0.1
 
 
-def test_radam_paper_variant_differs_from_torch() -> None:
-    gaps = lecture_vs_torch("radam")
+@pytest.mark.parametrize("method", with_lecture(Agreement.DIFFERENT), ids=NAMES)
+def test_a_different_lecture_form_differs_from_torch(method: Method) -> None:
+    # RAdam: the paper's Algorithm 2 (rho_t > 4, no eps) against torch's (rho_t > 5, eps on sqrt(v_t))
+    gaps = lecture_vs_torch(method.name)
     assert all(g.diff > 1e-3 for g in gaps.values())
 
 

@@ -125,4 +125,5 @@ def test_formulas_are_numbered_linked_and_marked(built_site: Build) -> None:
     assert 'class="sl-source" href="https://github.com/studylog/studylog/blob/main/studylog/optim/adam.py#L' in page
     assert "exempt: " in page  # the exemption's reason is shown
     api = (built_site.site / "api/optim/index.html").read_text(encoding="utf-8")
-    assert re.search(r'class="sl-backlink" href="../../blog/2021/08/10/day-7-optimization/#eq-adam.m">Day 7 — Optimization \(\d+\) adam.m</a> ✓', api)
+    assert re.search(r'class="autorefs autorefs-internal sl-ref" href="../../blog/2021/08/10/day-7-optimization/#eq-adam.m">'
+                     r'Day 7 — Optimization \(\d+\)</a> <code>adam.m</code> ✓ verified', api)

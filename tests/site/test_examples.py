@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from studylog.site.examples import find_examples
-from tests.conftest import mkdocs_build
+from studylog.markup import parse_log
+from tests.conftest import ROOT, mkdocs_build
 
 GOOD = """---
 date: 2021-08-11
@@ -77,34 +77,34 @@ def test_failing_example_fails_the_strict_build_naming_file_and_line(fixture_sit
     root = _site(fixture_site, {"blog/posts/bad.md": BAD})
     build = mkdocs_build(root, tmp_path / "out")
     assert build.returncode != 0
-    assert "docs/blog/posts/bad.md:8: the example failed: RuntimeError: boom" in build.output, build.output
+    assert "docs/blog/posts/bad.md:9: the example failed: RuntimeError: boom" in build.output  # the raising line, build.output
 
 
 def test_examples_and_expected_output_are_found_with_lines() -> None:
-    examples = find_examples(GOOD, "good.md")
-    assert [(e.line, e.expect) for e in examples] == [(6, "10\n\nsecond line"), (18, None)]
+    examples = parse_log(GOOD, "good.md").examples
+    assert [(e.fence.line, e.expect.body if e.expect else None) for e in examples] == [(6, "10\n\nsecond line"), (18, None)]
 
 
-def test_pytest_item_fails_with_the_traceback_and_checks_expected_output() -> None:
-    import pytest
+def _run(text: str, path: str, timeout: float = 60.0) -> list:
+    from studylog.runner.protocol import ExampleJob
+    from studylog.runner.worker import Worker
 
-    from studylog.site.example_items import assert_output, run_with_session
+    worker = Worker(ROOT, chdir=False)
+    return [worker.run(ExampleJob(path, e.fence.line, e.fence.body, e.session, timeout)) for e in parse_log(text, path).examples]
 
-    bad = find_examples(BAD, "docs/bad.md")
-    with pytest.raises(RuntimeError, match="boom") as info:
-        run_with_session(bad[0], bad)
-    assert any("docs/bad.md:8" in str(entry.path) for entry in info.traceback)
-    good = find_examples(GOOD.replace("second line\n```", "third line\n```"), "docs/good.md")
-    with pytest.raises(AssertionError, match="the log expects\n10\n\nthird line"):
-        assert_output(good[0], run_with_session(good[0], good))
+
+def test_a_failing_example_names_its_line_and_the_expected_output_is_compared() -> None:
+    from studylog.site.examples import expected_output_problem
+
+    (bad,) = _run(BAD, "docs/bad.md")
+    assert not bad.ok and bad.error == "RuntimeError: boom" and bad.error_line == 9  # the raise, line 9 of the log
+    text = GOOD.replace("second line\n```", "third line\n```")
+    good = parse_log(text, "docs/good.md").examples
+    outcome = _run(text, "docs/good.md")[0]
+    assert outcome.ok and outcome.output == "10\n\nsecond line\n"
+    assert "the log expects\n10\n\nthird line" in (expected_output_problem(good[0], outcome) or "")
 
 
 def test_hanging_example_is_stopped_with_a_clear_error() -> None:
-    import pytest
-
-    from studylog.site.example_items import run_with_session
-    from studylog.site.examples import ExampleTimeout
-
-    hang = find_examples("```python exec=\"on\"\nwhile True:\n    pass\n```\n", "docs/hang.md")
-    with pytest.raises(ExampleTimeout, match="longer than 0.5 s"):
-        run_with_session(hang[0], hang, timeout=0.5)
+    (hang,) = _run("```python exec=\"on\"\nwhile True:\n    pass\n```\n", "docs/hang.md", timeout=0.5)
+    assert not hang.ok and "longer than 0.5 s" in hang.error

@@ -89,7 +89,7 @@ def test_a_corrupted_entry_is_detected_and_rendered_again(tmp_path: Path, damage
     if damage == "truncate":
         entry.write_text(entry.read_text()[: len(entry.read_text()) // 2])
     elif damage == "flip-html":
-        data["html"] = data["html"].replace("a", "<script>x</script>", 1)
+        data["payload"] = data["payload"].replace("a", "<script>x</script>", 1)
         entry.write_text(json.dumps(data))
     elif damage == "not-json":
         entry.write_bytes(b"\xff\xfe garbage")
@@ -100,7 +100,7 @@ def test_a_corrupted_entry_is_detected_and_rendered_again(tmp_path: Path, damage
     assert r2.render("a+b", True) == good
     r2.close()
     assert r2.renders == 1
-    assert json.loads(entry.read_text())["html"] == good  # repaired
+    assert json.loads(entry.read_text())["payload"] == good  # repaired
 
 
 def test_cache_lookup_does_not_scan_the_cache(tmp_path: Path) -> None:

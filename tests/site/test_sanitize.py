@@ -229,11 +229,9 @@ def test_trusted_blocks_are_restored_untouched() -> None:
 # ------------------------------------------------------------------ the real site: unchanged but for what is named
 _UNSANITIZED_BUILD = """
 import sys
-import studylog.site.examples as examples
+import studylog.site.extension as extension
 import studylog.site.sanitize as sanitize
-sanitize.sanitize = lambda fragment, keep=(): (fragment, [])
-key = examples.ExampleCache.key
-examples.ExampleCache.key = lambda self, *a: key(self, *a) + "-unsanitized"
+sanitize.sanitize = extension.sanitize = lambda fragment, keep=(): (fragment, [])
 from mkdocs.__main__ import cli
 sys.argv = ["mkdocs", *sys.argv[1:]]
 cli()
