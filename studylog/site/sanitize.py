@@ -274,27 +274,18 @@ def _link_remote_media(clean: str, urls: list[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------- kept HTML
-class _KeepIndex:
-    """Trusted HTML values indexed by their first characters, to find them inside a larger fragment."""
-
-    KEY = 16
-
-    def __init__(self, values: Collection[str]) -> None:
-        self.by_prefix: dict[str, list[str]] = {}
-        for v in values:
-            if len(v) >= self.KEY and v.startswith("<"):
-                self.by_prefix.setdefault(v[: self.KEY], []).append(v)
-        for candidates in self.by_prefix.values():
-            candidates.sort(key=len, reverse=True)
+_KEY = 16  # kept values are looked up by their first characters
+_index_cache: dict[str, Any] = {}
 
 
-_index_cache: list[Any] = [None, -1, None]  # the collection, its size, its index
-
-
-def _index(keep: Collection[str]) -> _KeepIndex:
-    if _index_cache[0] is not keep or _index_cache[1] != len(keep):
-        _index_cache[:] = [keep, len(keep), _KeepIndex(keep)]
-    return _index_cache[2]
+def _index(keep: Collection[str]) -> dict[str, list[str]]:
+    """Kept values (HTML, so starting with ``<``) by their first `_KEY` characters, longest first."""
+    if _index_cache.get("of") is not keep or _index_cache.get("size") != len(keep):  # the set only grows
+        by_prefix: dict[str, list[str]] = {}
+        for v in sorted((v for v in keep if len(v) >= _KEY and v.startswith("<")), key=len, reverse=True):
+            by_prefix.setdefault(v[:_KEY], []).append(v)
+        _index_cache.update(of=keep, size=len(keep), by_prefix=by_prefix)
+    return _index_cache["by_prefix"]
 
 
 def _protect(fragment: str, keep: Collection[str]) -> tuple[str, list[str], str]:
@@ -307,7 +298,7 @@ def _protect(fragment: str, keep: Collection[str]) -> tuple[str, list[str], str]
     out: list[str] = []
     pos = start = 0
     while (pos := fragment.find("<", pos)) != -1:
-        for value in index.by_prefix.get(fragment[pos : pos + _KeepIndex.KEY], ()):
+        for value in index.get(fragment[pos : pos + _KEY], ()):
             if fragment.startswith(value, pos):
                 out += [fragment[start:pos], f"\x02sl-keep:{nonce}:{len(kept)}\x03"]
                 kept.append(value)
