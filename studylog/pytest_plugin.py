@@ -88,6 +88,8 @@ class LogFile(pytest.File):
         for f in scanned.formulas:
             if f.id is not None:
                 yield FormulaItem.from_parent(self, name=f.id, key=(f.path, f.line, f.latex))
+            elif f.same is not None:
+                yield FormulaItem.from_parent(self, name=f"{f.same}@{f.line}", key=(f.path, f.line, f.latex))
             elif f.exempt is None and not f.imported and (f.display or f.is_equation):
                 yield FormulaItem.from_parent(self, name=f"unlinked@{f.line}", key=(f.path, f.line, f.latex))
         examples = log.examples

@@ -46,6 +46,7 @@ class Formula:
     number: int | None = None  # display formulas are numbered per log: (1), (2), ...
     content_line: int = 0  # 1-based line where the LaTeX starts
     imported: bool = False  # brought over by `studylog import` and not linked yet
+    same: str | None = None  # restates the formula of this id (checked by its implementation)
 
     @property
     def location(self) -> str:
@@ -92,11 +93,11 @@ def scan_page(page: LogPage) -> ScannedLog:
         a = fence.attrs
         log.formulas.append(Formula(latex=fence.body, path=page.path, line=fence.line, display=True, id=a.id,
                                     exempt=a.exempt, number=number, content_line=fence.content_line,
-                                    imported=a.imported))  # fmt: skip
+                                    imported=a.imported, same=a.same))  # fmt: skip
     for span in page.inline:
         a = span.attrs
         log.formulas.append(Formula(latex=span.latex, path=page.path, line=span.line, display=False, id=a.id,
-                                    exempt=a.exempt, content_line=span.line, imported=a.imported))  # fmt: skip
+                                    exempt=a.exempt, content_line=span.line, imported=a.imported, same=a.same))  # fmt: skip
     log.formulas.sort(key=lambda f: (f.line, not f.display))
     log.references = [Reference(r.id, page.path, r.line) for r in page.refs]
     return log

@@ -68,21 +68,34 @@ def _modules(package: str) -> Iterable[ModuleType]:
 
 
 def discover(packages: Iterable[str], root: Path | None = None) -> list[Binding]:
-    """Import every module of ``packages`` and collect the ``@implements`` bindings defined there."""
+    """Import every module of ``packages``, then collect the ``@implements`` bindings they can reach.
+
+    Every module is imported before any is read, and every callable a module's namespace holds is read
+    (not only those it defines), so a binding attached in one module to a function defined in another
+    (``implements(...)(other.f)``) is found whatever the import order. Each binding is reported once.
+    """
     if root is not None and str(root) not in sys.path:
         sys.path.insert(0, str(root))
+    modules = [module for package in packages for module in _modules(package)]
     seen: set[int] = set()
     found: list[Binding] = []
-    for package in packages:
-        for module in _modules(package):
-            for value in list(vars(module).values()):
-                if getattr(value, "__module__", None) != module.__name__ or id(value) in seen:
-                    continue
-                seen.add(id(value))
-                found.extend(bindings_of(value))
-                if isinstance(value, type):  # methods decorated inside a class
-                    for member in vars(value).values():
-                        found.extend(bindings_of(getattr(member, "__func__", member)))
+
+    def collect(obj: object) -> None:
+        for binding in bindings_of(obj):
+            if id(binding) not in seen:
+                seen.add(id(binding))
+                found.append(binding)
+
+    visited: set[int] = set()
+    for module in modules:
+        for value in list(vars(module).values()):
+            if id(value) in visited or not callable(value):
+                continue
+            visited.add(id(value))
+            collect(value)
+            if isinstance(value, type):  # methods decorated inside a class
+                for member in vars(value).values():
+                    collect(getattr(member, "__func__", member))
     return found
 
 
@@ -225,13 +238,32 @@ def check_all(
         for fid in binding.formula_ids:
             by_formula.setdefault(fid, []).append((binding, results))
     for formula in index.formulas:
-        if only is not None and formula.id not in only:
+        if only is not None and formula.id not in only and formula.same not in only:
+            continue
+        if formula.same is not None:
+            report.statuses.append(_restatement(formula, index, by_formula.get(formula.same, []), seed))
             continue
         report.statuses.append(_verdict(formula, by_formula.get(formula.id or "", [])))
     return report
 
 
-def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]]) -> FormulaStatus:
+def _restatement(formula: Formula, index: FormulaIndex, checks: list[tuple[Binding, list[CheckResult]]],
+                 seed: int) -> FormulaStatus:  # fmt: skip
+    """The verdict on a formula marked ``same="id"``: checked in place of ``id`` by its implementations."""
+    assert formula.same is not None
+    if formula.same not in index.by_id:
+        return FormulaStatus(formula, INVALID, f"same={formula.same!r} names no formula of the logs")
+    if not checks:
+        return FormulaStatus(formula, MISSING, f"no implementation declares @implements({formula.same!r}), "
+                             "which this formula restates")  # fmt: skip
+    again = []
+    for binding, _ in checks:
+        formulas = [formula if fid == formula.same else index.by_id[fid] for fid in binding.formula_ids]
+        again.append((binding, check_binding(binding, formulas, seed=seed)))
+    return _verdict(formula, again, restates=formula.same)
+
+
+def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]], restates: str | None = None) -> FormulaStatus:
     bindings = tuple(b for b, _ in checks)
     if formula.exempt is not None:
         if checks:
@@ -240,7 +272,7 @@ def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]]) 
         return FormulaStatus(formula, EXEMPT, formula.exempt)
     if formula.imported:
         return FormulaStatus(formula, Status.IMPORTED, "imported, not yet checked: link it ({#id}) to check it")
-    if formula.id is None:
+    if formula.id is None and restates is None:
         if formula.display or formula.is_equation:
             what = "display formula" if formula.display else "inline equation"
             return FormulaStatus(formula, UNLINKED, f"{what} without an id: link it ({{#id}}) or exempt it")
@@ -251,12 +283,15 @@ def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]]) 
         for r in results:
             if r.status == VERIFIED:
                 continue
-            if r.formula_id in (None, formula.id):
+            if r.formula_id in (None, formula.id) or r.line == formula.line or (
+                restates is not None and formula.content_line <= (r.line or 0) <= formula.content_line + formula.latex.count("\n")
+            ):
                 return FormulaStatus(formula, r.status, r.message, bindings, r.line)
             # the system failed in another of its formulas: this one is not verified either
             return FormulaStatus(formula, r.status, f"its system failed in {r.formula_id}: {r.message}", bindings, r.line)
     worst = max((r.max_abs_diff or 0.0) for _, rs in checks for r in rs)
-    return FormulaStatus(formula, VERIFIED, f"max abs diff {worst:.2g}", bindings)
+    said = f"restates {restates}: " if restates else ""
+    return FormulaStatus(formula, VERIFIED, f"{said}max abs diff {worst:.2g}", bindings)
 
 
 def verify_site(
@@ -287,7 +322,16 @@ def verify_site(
         index.problems.append(exc)
     report = check_all(index, bindings, seed=seed, report_unused=not paths)
     report.statuses = [s for s in report.statuses if s.status != Status.PROSE]
+    report.problems = [_relative(p, config.root) for p in report.problems]
     return report
+
+
+def _relative(problem: StudylogError, root: Path) -> StudylogError:
+    """A problem located in a project file names it relative to the project root, as logs are named."""
+    if problem.path and Path(problem.path).is_absolute() and Path(problem.path).is_relative_to(root):
+        rel = Path(problem.path).relative_to(root).as_posix()
+        return type(problem)(problem.message, path=rel, line=problem.line, formula_id=problem.formula_id)
+    return problem
 
 
 def verify_paths(paths: list[Path], config: ProjectConfig, *, seed: int = 0) -> Report:

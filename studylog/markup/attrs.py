@@ -5,7 +5,9 @@ $`x`${#id}. Three attributes exist, and anything else in the braces is an error 
 
 * ``#id`` — lower-case letters, digits, ``.``, ``_``, ``-``; unique across the site;
 * ``exempt="reason"`` — not computational; the reason is shown on the page;
-* ``imported`` — brought over by ``studylog import`` and not yet linked: shown "not yet checked".
+* ``imported`` — brought over by ``studylog import`` and not yet linked: shown "not yet checked";
+* ``same="id"`` — the formula restates the formula ``id`` (e.g. on a later day's page): it is checked
+  by that formula's implementation, in its place, and needs no binding of its own.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ _ATTR = re.compile(r'\s*(?:#(?P<id>[^\s"=}]+)|(?P<key>[A-Za-z_][\w-]*)(?:="(?P<v
 _OPTION = re.compile(r'([A-Za-z_][\w-]*)(?:="([^"]*)")?')
 #: braces right after inline math are the formula's attributes only when they look like attributes, so
 #: that prose such as $`x`${a, b} keeps its braces
-INLINE_ATTRS = re.compile(r'\{(?=\s*(?:#|exempt\s*=|imported\s*[\s}]))(?P<body>[^{}\n]*)\}')
+INLINE_ATTRS = re.compile(r'\{(?=\s*(?:#|exempt\s*=|same\s*=|imported\s*[\s}]))(?P<body>[^{}\n]*)\}')
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class FormulaAttrs:
     id: str | None = None
     exempt: str | None = None
     imported: bool = False
+    same: str | None = None  # the id of the formula this one restates
 
 
 NO_ATTRS = FormulaAttrs()
@@ -43,7 +46,7 @@ def parse_formula_attrs(text: str, *, path: str, line: int) -> FormulaAttrs:
         MarkupError: for anything else in the braces, located at ``path:line``.
 
     >>> parse_formula_attrs('{#adam.m}', path="x.md", line=3)
-    FormulaAttrs(id='adam.m', exempt=None, imported=False)
+    FormulaAttrs(id='adam.m', exempt=None, imported=False, same=None)
     """
     if not text.strip():
         return NO_ATTRS
@@ -51,7 +54,7 @@ def parse_formula_attrs(text: str, *, path: str, line: int) -> FormulaAttrs:
     if not m:
         raise MarkupError(f"cannot read the formula attributes {text.strip()!r}: expected {{#id}}", path=path, line=line)
     body = m.group("body")
-    formula_id = exempt = None
+    formula_id = exempt = same = None
     imported = False
     pos = 0
     while pos < len(body):
@@ -71,15 +74,21 @@ def parse_formula_attrs(text: str, *, path: str, line: int) -> FormulaAttrs:
                 raise MarkupError('exempt="" needs a reason', path=path, line=line)
         elif key == "imported" and value is None:
             imported = True
+        elif key == "same" and value is not None:
+            if not re.fullmatch(ID_RE, value.strip()):
+                raise MarkupError(f"same={value!r} must name a formula id", path=path, line=line)
+            same = value.strip()
         else:
-            raise MarkupError(f"unknown formula attribute {key!r} (known: #id, exempt=\"reason\", imported)",
+            raise MarkupError(f"unknown formula attribute {key!r} (known: #id, exempt=\"reason\", imported, same=\"id\")",
                               path=path, line=line)  # fmt: skip
     if imported and formula_id is not None:
         raise MarkupError(f"formula {formula_id!r} has an id and is marked imported: drop 'imported' once you link it",
                           path=path, line=line)  # fmt: skip
     if imported and exempt is not None:
         raise MarkupError("a formula is either imported (not yet checked) or exempt, not both", path=path, line=line)
-    return FormulaAttrs(formula_id, exempt, imported)
+    if same is not None and (exempt is not None or imported):
+        raise MarkupError(f"same={same!r} restates a checked formula: it cannot be exempt or imported", path=path, line=line)
+    return FormulaAttrs(formula_id, exempt, imported, same)
 
 
 def parse_options(info: str) -> dict[str, str]:

@@ -30,7 +30,7 @@ from studylog.engine.verify import load_config
 from studylog.errors import StudylogError
 from studylog.markup import escape_meta
 from studylog.runner.pool import Runner
-from studylog.site import assets, backlinks, journal, report
+from studylog.site import apidocs, assets, backlinks, journal, report
 from studylog.site.assemble import SiteError, assemble, read_pages
 from studylog.site.context import RenderContext
 from studylog.site.extension import StudylogExtension
@@ -152,6 +152,8 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
             raise PluginError(str(exc)) from None
         except StudylogError as exc:
             raise PluginError(str(exc)) from None
+        if self.options.autorefs and "mkdocstrings" in config.plugins:
+            built.problems.extend(apidocs.undocumented_implementations(built))
         context.model = built
         backlinks.set_current_context(context)
         for src_uri, content in self.journal.items():

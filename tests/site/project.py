@@ -17,6 +17,7 @@ from studylog.engine.binding import In, Out, Scalar, implements
 
 @implements("scale", symbols={"y": Out(), "x": In("x"), r"\alpha": In("alpha", Scalar(0.5, 2.0))})
 def scale(x, *, alpha):
+    """Scale ``x`` by ``alpha``."""
     return alpha * x
 '''
 
