@@ -28,7 +28,7 @@ from studylog.site import render
 from studylog.site.context import RenderContext
 from studylog.site.examples import format_output
 from studylog.site.model import PageModel
-from studylog.site.sanitize import sanitize
+from studylog.site.sanitize import sanitize, sanitize_markdown
 
 
 class MathPreprocessor(Preprocessor):
@@ -122,7 +122,7 @@ class MathPreprocessor(Preprocessor):
         if key not in ctx.formatted:
             with _markdown_setup(ctx.md_setup):
                 html = format_output(self.md, fence, out)
-            clean, removed = sanitize(html)  # what an example prints is the log's content: same policy
+            clean, removed = sanitize(html, keep=ctx.trusted)  # the log's content: same policy; KaTeX kept
             if removed:
                 ctx.note(f"{page.path}:{fence.line}: removed unsafe HTML from the example's output: "
                          f"{', '.join(sorted(set(removed)))}")  # fmt: skip
@@ -208,10 +208,10 @@ class MathPreprocessor(Preprocessor):
 
 
 class SanitizePostprocessor(Postprocessor):
-    """Clean the author's HTML (`studylog.site.sanitize`) before the raw-HTML stash is restored.
+    """Clean the author's HTML (`studylog.site.sanitize.sanitize_markdown`) before the stash is restored.
 
-    Blocks studylog stashed itself are skipped (trusted by value): KaTeX output is large and made
-    with ``trust`` off.
+    The author's stashed blocks are cleaned in place, as one document; the blocks studylog stashed
+    itself (KaTeX output, made with ``trust`` off) are passed through by value.
     """
 
     def __init__(self, md: Markdown, ext: StudylogExtension) -> None:
@@ -220,16 +220,7 @@ class SanitizePostprocessor(Postprocessor):
 
     def run(self, text: str) -> str:
         ctx = self.ext.context(self.md)
-        trusted = ctx.trusted
-        removed: list[str] = []
-        blocks = self.md.htmlStash.rawHtmlBlocks
-        for i, block in enumerate(blocks):
-            if isinstance(block, str) and block not in trusted:
-                blocks[i], gone = sanitize(block)
-                trusted.add(blocks[i])  # clean now: toc runs the postprocessors again on the same stash
-                removed += gone
-        clean, gone = sanitize(text)
-        removed += gone
+        clean, removed = sanitize_markdown(self.md, text, ctx.trusted)
         if removed:
             ctx.note(f"{ctx.current or '<markdown>'}: removed unsafe HTML: {', '.join(sorted(set(removed)))}")
         return clean
