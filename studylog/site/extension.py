@@ -120,7 +120,7 @@ class MathPreprocessor(Preprocessor):
             return render.error_block(f"{page.path}:{out.error_line or fence.line}: the example failed: {out.error}")
         key = (page.path, fence.line)
         if key not in ctx.formatted:
-            with _markdown_setup(ctx.md_setup):
+            with _markdown_setup(ctx.md_setup, self.ext):
                 html = format_output(self.md, fence, out)
             clean, removed = sanitize(html, keep=ctx.trusted)  # the log's content: same policy; KaTeX kept
             if removed:
@@ -140,11 +140,17 @@ class MathPreprocessor(Preprocessor):
             tokens = []
             with contextlib.suppress(Exception):
                 tokens = list(inline_tokens(line, line=line_no, path=page.path))
-        out, pos = [], 0
+        relexed = line != source
+        mine = [f for f in page.scanned.formulas if not f.display and f.line == line_no] if relexed else []
+        out, pos, k = [], 0, 0
         for token in tokens:
             out.append(line[pos : token.start])
             if isinstance(token, InlineMath):
-                formula = self.ctx.inline_formula(page, line_no, token.start)
+                if relexed:  # the k-th span of the line the host changed is the k-th formula of the source line
+                    formula = mine[k] if k < len(mine) and mine[k].latex == token.latex else None
+                    k += 1
+                else:
+                    formula = self.ctx.inline_formula(page, line_no, token.start)
                 out.append(self._stash(self._inline(formula)) if formula is not None else line[token.start : token.end])
             else:
                 out.append(self._stash(self._ref(token.id, page)))
@@ -227,14 +233,15 @@ class SanitizePostprocessor(Postprocessor):
 
 
 @contextlib.contextmanager
-def _markdown_setup(setup: tuple[list[Any], dict[str, Any]] | None) -> Iterator[None]:
-    """markdown-exec lays out output with the host's extensions: set them for the call only."""
+def _markdown_setup(setup: tuple[list[Any], dict[str, Any]] | None, ext: StudylogExtension) -> Iterator[None]:
+    """markdown-exec lays out output with the host's extensions (this one included, so that Markdown an
+    example prints shows its formulas): set them for the call only."""
     import markdown_exec
 
     config = markdown_exec.markdown_config
     old = (config.exts, config.exts_config)
     exts, configs = setup or (["pymdownx.superfences", "tables", "md_in_html", "attr_list"], {})
-    config.save([e for e in exts if not isinstance(e, StudylogExtension)], configs)
+    config.save([*(e for e in exts if not isinstance(e, StudylogExtension)), ext], configs)
     try:
         yield
     finally:
