@@ -63,7 +63,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return None
     state = _state(parent.config)
     project: ProjectConfig | None = state.get("project")
-    if project is None or not file_path.resolve().is_relative_to(project.docs_dir.resolve()):
+    # as pytest found it, links not followed: a log linked from elsewhere is collected once, in the docs
+    if project is None or not file_path.absolute().is_relative_to(project.docs_dir.absolute()):
         return None
     return LogFile.from_parent(parent, path=file_path)
 

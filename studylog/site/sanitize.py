@@ -118,7 +118,7 @@ _PLACEHOLDER = re.compile("\x02(?:wzxhzdk:\\d+|sl-(?:keep|stash):[0-9a-f]+:\\d+)
 _MD_PLACEHOLDER = re.compile("\x02(?:wzxhzdk|klzzwxh):\\d+\x03")
 _TAG_NAME = re.compile(r"<([A-Za-z][^\t\n\f\r />]*)")
 _COMMENTISH = re.compile(r"<[!?]|</(?![A-Za-z>])")
-_SCHEME_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-\t\n\r]*:")
+_SCHEME_LIKE = re.compile(r"(?<![A-Za-z0-9+.\-\t\n\r])[A-Za-z][A-Za-z0-9+.\-\t\n\r]*:")  # from a run's start only: linear
 _REMOTE_MARK = "#sl-remote-"
 
 
