@@ -6,6 +6,7 @@ import pytest
 
 from studylog.errors import MarkupError
 from studylog.markup import escape_meta, parse_log
+from studylog.site import journal
 
 PATH = "docs/blog/posts/fuzz.md"
 BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "\n".join(
@@ -30,3 +31,33 @@ def test_aliases_shared_without_a_cycle_are_read_and_escaped() -> None:
     page = parse_log("---\nx: &a ['<b>', 2]\ny: [*a, *a]\n---\n", PATH)
     meta = escape_meta(dict(page.front_matter.data))
     assert meta["y"] == [[meta["x"][0], 2], [meta["x"][0], 2]] and str(meta["x"][0]) == "&lt;b&gt;"
+
+
+@pytest.mark.parametrize(
+    ("yaml", "line", "message"),
+    [("tags: 5", 3, "tags must be a list of names, not 5"), ("concepts: 3", 3, "concepts must be a list of names, not 3"),
+     ("tags: {a: 1}", 3, "tags must be a list of names"), ("concepts: [[a], {b: c}]", 3, "concepts must be a list of names"),
+     ("tags: [1, null]", 3, "tags must be a list of names"), ("week: true", 3, "week must be a whole number, not True"),
+     ("week: -3", 3, "week must be a whole number, not -3")],
+)  # fmt: skip
+def test_journal_fields_of_the_wrong_type_are_errors_at_their_line(yaml: str, line: int, message: str) -> None:
+    page = parse_log(f"---\ndate: 2021-08-10\n{yaml}\n---\n# T\n", PATH)
+    with pytest.raises(MarkupError) as caught:
+        journal.entry_of(page, "blog/posts/fuzz.md")
+    assert caught.value.path == PATH and caught.value.line == line and message in caught.value.message
+
+
+def test_a_single_tag_or_concept_is_a_list_of_one() -> None:
+    page = parse_log("---\ndate: 2021-08-10\ntags: week 2\nconcepts: SGD\n---\n# T\n", PATH)
+    entry = journal.entry_of(page, "blog/posts/fuzz.md")
+    assert entry is not None and entry.tags == ("week 2",) and entry.concepts == ("SGD",) and entry.week == 2
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "0001-01-01"])
+def test_the_calendar_shows_the_first_and_last_days_a_date_can_have(date: str) -> None:
+    page = parse_log(f"---\ndate: {date}\n---\n# T\n", PATH)
+    entry = journal.entry_of(page, "blog/posts/fuzz.md")
+    assert entry is not None
+    calendar = journal.calendar_page([entry])
+    day = int(date[-2:])
+    assert f"[**{day}**](" in calendar and calendar.count("| Mon |") == 1
