@@ -61,3 +61,13 @@ def test_the_calendar_shows_the_first_and_last_days_a_date_can_have(date: str) -
     calendar = journal.calendar_page([entry])
     day = int(date[-2:])
     assert f"[**{day}**](" in calendar and calendar.count("| Mon |") == 1
+
+
+def test_a_file_that_is_not_utf8_is_an_error_at_the_line_of_its_first_bad_byte(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from studylog.markup import read_log
+
+    file = tmp_path / "log.md"
+    file.write_bytes(b"# T\r\n\r\nok\rstill ok\n\x80 bad\n")
+    with pytest.raises(MarkupError) as caught:
+        read_log(file, PATH)
+    assert str(caught.value) == f"{PATH}:5: not UTF-8 text (invalid start byte)"
