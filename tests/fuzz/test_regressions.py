@@ -71,3 +71,26 @@ def test_a_file_that_is_not_utf8_is_an_error_at_the_line_of_its_first_bad_byte(t
     with pytest.raises(MarkupError) as caught:
         read_log(file, PATH)
     assert str(caught.value) == f"{PATH}:5: not UTF-8 text (invalid start byte)"
+
+
+@pytest.mark.parametrize(
+    ("latex", "message"),
+    [(r"s = \sum_{k=1}^{10^{12}} x k", r"\sum from 1 to 1000000000000 runs over more than 1,000,000 values"),
+     (r"s = \prod_{k=1}^{1000000000} x k", r"\prod from 1 to 1000000000 runs over more than 1,000,000 values"),
+     (r"s = \sum_{k=1}^{10^{400}} x k", r"the upper bound of \sum must be an integer, not inf"),
+     (r"s = \sum_{k=1}^{10^{4}} \sum_{j=1}^{10^{4}} x k j", r"\sum runs over 100,000,000 index values (with the binders around it)")],
+)  # fmt: skip
+def test_a_binder_over_a_huge_range_is_invalid_before_it_allocates(latex: str, message: str) -> None:
+    from studylog.engine.binding import In, Index, Out, Scalar, bindings_of, implements
+    from studylog.engine.check import INVALID, check_binding
+    from studylog.engine.scan import Formula
+
+    @implements("huge", symbols={"s": Out(), "x": In("x", Scalar()), "k": Index(), "j": Index()})
+    def huge(x):
+        return x
+
+    formula = Formula(latex=latex, path="log.md", line=3, display=True, id="huge", content_line=4)
+    result = check_binding(bindings_of(huge)[0], [formula])[0]
+    assert result.status == INVALID and message in result.message, result.message
+    small = Formula(latex=r"s = \sum_{k=1}^{3} \frac{x k}{6}", path="log.md", line=3, display=True, id="huge", content_line=4)
+    assert check_binding(bindings_of(huge)[0], [small])[0].status == "verified"
