@@ -94,3 +94,23 @@ def test_a_binder_over_a_huge_range_is_invalid_before_it_allocates(latex: str, m
     assert result.status == INVALID and message in result.message, result.message
     small = Formula(latex=r"s = \sum_{k=1}^{3} \frac{x k}{6}", path="log.md", line=3, display=True, id="huge", content_line=4)
     assert check_binding(bindings_of(huge)[0], [small])[0].status == "verified"
+
+
+def test_a_second_formula_with_an_id_gets_no_verdict_of_the_first(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The first `{#sgd.w}` is right, the second (in another log) is wrong: it must not show ✓ (found by the fuzzer:
+    it took the first one's verdict, message and line)."""
+    from studylog.engine.status import Status
+    from studylog.engine.verify import ProjectConfig, verify_site
+    from tests.site.project import IMPL
+
+    (tmp_path / "impl").mkdir()
+    (tmp_path / "impl" / "__init__.py").write_text("")
+    (tmp_path / "impl" / "ops.py").write_text(IMPL)
+    logs = {"docs/a.md": "```math {#scale}\ny = \\alpha x\n```\n",
+            "docs/b.md": "# B\n\n```math {#scale}\ny = 2 \\alpha x\n```\n"}  # fmt: skip
+    report = verify_site(ProjectConfig(root=tmp_path, docs_dir=tmp_path / "docs", implementations=("impl",)), logs=logs)
+    verdicts = {s.formula.path: s for s in report.statuses}
+    assert verdicts["docs/a.md"].status == Status.VERIFIED
+    assert verdicts["docs/b.md"].status == Status.INVALID
+    assert verdicts["docs/b.md"].problem_line() == "docs/b.md:3: scale: duplicate formula id (first defined at docs/a.md:1)"
+    assert [str(p) for p in report.problems] == ["docs/b.md:3: scale: duplicate formula id (first defined at docs/a.md:1)"]
