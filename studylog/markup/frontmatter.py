@@ -87,8 +87,7 @@ def read_front_matter(text: str, *, path: str) -> FrontMatter:
     Traceback (most recent call last):
     studylog.errors.MarkupError: p.md:2: the front matter is not valid YAML: '2026-02-30' is not a date (day is out of range for month)
     """
-    text = text.removeprefix("\ufeff")
-    lines = text.split("\n")
+    lines = text.split("\n")  # a byte-order mark is parse_log's to drop, once, as MkDocs does
     if not lines or not _OPEN.match(lines[0]):
         return FrontMatter({}, text, 0, "")
     end = next((i for i in range(1, len(lines)) if _CLOSE.match(lines[i])), None)

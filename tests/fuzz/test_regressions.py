@@ -114,3 +114,35 @@ def test_a_second_formula_with_an_id_gets_no_verdict_of_the_first(tmp_path) -> N
     assert verdicts["docs/b.md"].status == Status.INVALID
     assert verdicts["docs/b.md"].problem_line() == "docs/b.md:3: scale: duplicate formula id (first defined at docs/a.md:1)"
     assert [str(p) for p in report.problems] == ["docs/b.md:3: scale: duplicate formula id (first defined at docs/a.md:1)"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    ["---\n\n---\n", "---\n# only a comment\n---\n", "title: a line MkDocs takes for metadata\n\n", "Note: this looks like metadata\n",
+     "\ufeff\ufeff---\ndate: 2021-08-10\n---\n"],
+)  # fmt: skip
+def test_a_log_is_found_by_its_lines_whatever_mkdocs_strips_from_its_top(tmp_path, head: str) -> None:  # type: ignore[no-untyped-def]
+    """MkDocs keeps an empty front matter, drops leading 'key: value' lines and only one BOM: the extension found
+    no page then (found by the fuzzer), and rendered the log as foreign Markdown: formulas unnumbered, unchecked."""
+    import markdown
+    from mkdocs.utils.meta import get_data
+
+    from studylog.runner.pool import Runner
+    from studylog.site.assemble import assemble
+    from studylog.site.context import RenderContext
+    from studylog.site.extension import StudylogExtension
+    from studylog.site.katex import MathRenderer
+    from studylog.site.options import SiteOptions
+    from studylog.site.render import Links
+
+    text = head + "# T\n\n```math {#one}\ny = 1\n```\n\nSee $`x = 2`${#two}.\n"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "log.md").write_bytes(text.encode("utf-8"))
+    renderer = MathRenderer("none", tmp_path, None)
+    model = assemble(tmp_path, tmp_path / "docs", SiteOptions(engine="none", verify=False), renderer=renderer,
+                     runner=Runner(tmp_path, ()))  # fmt: skip
+    context = RenderContext(model, renderer, Links(autorefs=False), current="docs/log.md")
+    md = markdown.Markdown(extensions=[StudylogExtension(context=context)])
+    as_read = text.removeprefix("\ufeff")  # MkDocs reads with utf-8-sig: one BOM
+    html = md.convert(get_data(as_read)[0])
+    assert '<span class="sl-number">(1)</span>' in html and 'id="eq-two"' in html, html
