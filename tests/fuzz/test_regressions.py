@@ -116,6 +116,16 @@ def test_a_second_formula_with_an_id_gets_no_verdict_of_the_first(tmp_path) -> N
     assert [str(p) for p in report.problems] == ["docs/b.md:3: scale: duplicate formula id (first defined at docs/a.md:1)"]
 
 
+def test_a_title_too_long_for_a_file_name_stops_the_build_at_its_line(fixture_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The blog makes the title its slug: 300 bytes is no file name (found by the fuzzer: MkDocs' traceback)."""
+    from tests.conftest import mkdocs_build
+
+    root = fixture_site({"blog/posts/long.md": "---\ndate: 2021-08-10\ntitle: " + "학" * 100 + "\n---\n\n# L\n"})
+    build = mkdocs_build(root, tmp_path / "out", strict=False)
+    assert build.returncode == 1 and "Traceback" not in build.output, build.output
+    assert "docs/blog/posts/long.md:3: the page's URL would hold a name of" in build.output
+
+
 @pytest.mark.parametrize(
     "head",
     ["---\n\n---\n", "---\n# only a comment\n---\n", "title: a line MkDocs takes for metadata\n\n", "Note: this looks like metadata\n",
