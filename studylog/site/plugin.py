@@ -30,7 +30,7 @@ from studylog.engine.verify import load_config
 from studylog.errors import StudylogError
 from studylog.markup import escape_meta
 from studylog.runner.pool import Runner
-from studylog.site import apidocs, assets, backlinks, journal, report
+from studylog.site import apidocs, assets, backlinks, journal, posts, report
 from studylog.site.assemble import SiteError, assemble, read_pages
 from studylog.site.context import RenderContext
 from studylog.site.extension import StudylogExtension
@@ -102,6 +102,9 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
         links = Links(autorefs=self.options.autorefs, repo_url=self.options.repo_url, branch=self.options.branch)
         model = SiteModel(self.root, Path(config.docs_dir).resolve(), self.options)
         fatal = read_pages(self.root, model.docs_dir, model)  # front matter: every build stops on it, first
+        for page in model.pages.values():
+            if page.src_uri.startswith("blog/posts/"):  # what the blog plugin would stop on, with its line
+                fatal += posts.post_problems(page.log)
         if fatal:
             raise PluginError("\n".join(str(p) for p in fatal))
         setup = ([e for e in config.markdown_extensions if not isinstance(e, StudylogExtension) and e not in _EXTENSION_NAMES],

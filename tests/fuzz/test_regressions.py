@@ -156,3 +156,20 @@ def test_a_log_is_found_by_its_lines_whatever_mkdocs_strips_from_its_top(tmp_pat
     as_read = text.removeprefix("\ufeff")  # MkDocs reads with utf-8-sig: one BOM
     html = md.convert(get_data(as_read)[0])
     assert '<span class="sl-number">(1)</span>' in html and 'id="eq-two"' in html, html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("# No front matter\n", "docs/blog/posts/p.md:1: a blog post needs a date"),
+     ("---\n---\n# Empty\n", "docs/blog/posts/p.md:1: the blog plugin cannot find this front matter"),
+     ("---\ndate: 2021-08-10\ntitle: T\nlinks: 5\n---\n# L\n", "docs/blog/posts/p.md:4: links: the blog plugin cannot read 5"),
+     ("---\ndate: 2021-08-10\ncategories: 3\n---\n# C\n", "docs/blog/posts/p.md:3: categories: Expected a list of items")],
+)  # fmt: skip
+def test_what_the_blog_plugin_refuses_stops_the_build_at_its_line(fixture_site, tmp_path, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    """Found by the fuzzer: the blog plugin named the file but no line, and 'links: 5' crashed it (AttributeError)."""
+    from tests.conftest import mkdocs_build
+
+    root = fixture_site({"blog/posts/p.md": text})
+    build = mkdocs_build(root, tmp_path / "out", strict=False)
+    assert build.returncode == 1 and "Traceback" not in build.output, build.output
+    assert expected in build.output, build.output
