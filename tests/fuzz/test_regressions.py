@@ -173,3 +173,23 @@ def test_what_the_blog_plugin_refuses_stops_the_build_at_its_line(fixture_site, 
     build = mkdocs_build(root, tmp_path / "out", strict=False)
     assert build.returncode == 1 and "Traceback" not in build.output, build.output
     assert expected in build.output, build.output
+
+
+def test_an_example_that_prints_a_lone_surrogate_or_ends_the_worker_gets_a_clear_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    r"""Found by the fuzzer: print("\ud800") killed the worker (its reply could not be encoded) and every later
+    example of the build failed with 'the worker ended unexpectedly', no reason given."""
+    from studylog.runner.pool import Runner
+    from studylog.site.assemble import assemble
+    from studylog.site.katex import MathRenderer
+    from studylog.site.options import SiteOptions
+
+    fence = '```python exec="on"\n{}\n```\n'
+    text = "# T\n\n" + fence.format('print("\\ud800")\nraise ValueError("\\udcff")') + "\n" + fence.format("import os; os._exit(3)")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "log.md").write_text(text, encoding="utf-8")
+    model = assemble(tmp_path, tmp_path / "docs", SiteOptions(engine="none", verify=False, example_timeout=5.0),
+                     renderer=MathRenderer("none", tmp_path, None), runner=Runner(tmp_path, ()))  # fmt: skip
+    printed = model.examples[("docs/log.md", 3)].outcome
+    assert printed.output == "\\ud800\n" and printed.error == "ValueError: \\udcff"
+    assert [str(p) for p in model.problems] == ["docs/log.md:8: the worker ended unexpectedly (examples) with exit status 3",
+                                                "docs/log.md:5: the example failed: ValueError: \\udcff"]  # fmt: skip
