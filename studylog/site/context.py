@@ -47,13 +47,14 @@ class RenderContext:
         given = [normalized(x) for x in lines]
         while given and not given[-1]:
             given.pop()
-        if not given:
+        lead = next(k for k, g in enumerate(given + ["-"]) if g)  # blank lines a host left at the top
+        if lead == len(given):
             return None
         hinted = self.model.pages.get(self.current or "")
-        if hinted is not None and (start := self._match(hinted, given)) is not None:
+        if hinted is not None and (start := self._match(hinted, given, lead)) is not None:
             return hinted, start
-        for page in self._candidates(given[0]):
-            if page is not hinted and (start := self._match(page, given)) is not None:
+        for page in self._candidates(given[lead]):
+            if page is not hinted and (start := self._match(page, given, lead)) is not None:
                 return page, start
         return None
 
@@ -69,11 +70,15 @@ class RenderContext:
         return self._by_first_line.get(first, [])
 
     @staticmethod
-    def _match(page: PageModel, given: list[str]) -> int | None:
+    def _match(page: PageModel, given: list[str], lead: int) -> int | None:
+        """The index of the log's line ``given[0]`` is, when ``given[lead:]`` starts where a body may start."""
         src = page.log.lines
         for start in body_starts(page):
-            if start + len(given) <= len(src) and all(normalized(src[start + k]) == g for k, g in enumerate(given)):
-                return start
+            first = start - lead
+            if first >= 0 and first + len(given) <= len(src) and all(
+                normalized(src[first + k]) == g for k, g in enumerate(given)
+            ):
+                return first
         return None
 
     # ------------------------------------------------------------------ records of a page

@@ -193,3 +193,28 @@ def test_an_example_that_prints_a_lone_surrogate_or_ends_the_worker_gets_a_clear
     assert printed.output == "\\ud800\n" and printed.error == "ValueError: \\udcff"
     assert [str(p) for p in model.problems] == ["docs/log.md:8: the worker ended unexpectedly (examples) with exit status 3",
                                                 "docs/log.md:5: the example failed: ValueError: \\udcff"]  # fmt: skip
+
+
+def test_a_log_whose_body_begins_with_a_line_of_spaces_is_found(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Found by the long fuzzer run: MkDocs strips only newlines after the front matter, so a line of spaces stays
+    at the top of the body it hands over, and the extension found no page."""
+    import markdown
+    from mkdocs.utils.meta import get_data
+
+    from studylog.runner.pool import Runner
+    from studylog.site.assemble import assemble
+    from studylog.site.context import RenderContext
+    from studylog.site.extension import StudylogExtension
+    from studylog.site.katex import MathRenderer
+    from studylog.site.options import SiteOptions
+    from studylog.site.render import Links
+
+    text = "---\ndate: 2021-08-10\n---\n\n" + " " * 40 + "\n\n```math {#one}\ny = 1\n```\n"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "log.md").write_text(text, encoding="utf-8")
+    renderer = MathRenderer("none", tmp_path, None)
+    model = assemble(tmp_path, tmp_path / "docs", SiteOptions(engine="none", verify=False), renderer=renderer,
+                     runner=Runner(tmp_path, ()))  # fmt: skip
+    context = RenderContext(model, renderer, Links(autorefs=False), current="docs/log.md")
+    html = markdown.Markdown(extensions=[StudylogExtension(context=context)]).convert(get_data(text)[0])
+    assert '<div class="sl-formula" id="eq-one">' in html and '<span class="sl-number">(1)</span>' in html, html
