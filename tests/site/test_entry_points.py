@@ -90,3 +90,52 @@ def test_an_implementation_no_api_page_documents_names_the_file_to_edit(tmp_path
     (root / "docs" / "api.md").write_text("# API\n\n::: helpers\n\n::: impl.ops\n", encoding="utf-8")
     build = mkdocs_build(root, tmp_path / "site2")
     assert build.returncode == 0, build.output
+
+
+IMPORTED_LOG = r"""---
+date: 2021-08-12
+title: Imported
+---
+# Imported
+
+From my old blog:
+
+```math {imported}
+E = m c^2
+```
+
+and inline $`a^2 + b^2 = c^2`${imported}.
+"""
+
+
+def test_imported_formulas_build_strictly_are_never_marked_checked_and_can_fail_ci(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    (root / "docs" / "blog" / "posts" / "imported.md").write_text(IMPORTED_LOG, encoding="utf-8")
+    build = mkdocs_build(root, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    assert "2 imported formula(s) not yet checked" in build.output
+    page = next((tmp_path / "site").rglob("imported/index.html")).read_text(encoding="utf-8")
+    assert "✓" not in page and page.count("? not yet checked") == 1 and "sl-inline-status sl-unchecked" in page
+    assert "2 formulas on this page were imported and are not yet checked" in page
+    rc, out = _run([sys.executable, "-m", "studylog", "verify", "--report"], root)
+    assert rc == 0 and "2 imported" in out and out.count("\timported") == 2, out
+    rc, out = _run([sys.executable, "-m", "studylog", "verify", "--fail-on-imported"], root)
+    assert rc == 1 and f"docs/blog/posts/imported.md:9: imported formula not yet checked" in out, out
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - studylog\nmarkdown", "  - studylog:\n      fail_on_imported: true\nmarkdown"))
+    build = mkdocs_build(root, tmp_path / "strict-ci")
+    assert build.returncode != 0 and "imported.md:9: imported formula not yet checked" in build.output, build.output
+
+
+def test_a_tab_before_inline_math_and_markdown_printed_by_an_example_keep_their_formulas(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    post = root / LOG
+    text = post.read_text(encoding="utf-8")
+    text = text.replace("The scaled input is", "Tab\tthen $`x^2`$ and $`y = \\alpha x`${same=\"scale\"} inline.\n\nThe scaled input is")
+    text += '\n```python exec="on"\nprint("printed $`z^3`$ math")\n```\n'
+    post.write_text(text, encoding="utf-8")
+    build = mkdocs_build(root, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    page = next((tmp_path / "site").rglob("tiny/index.html")).read_text(encoding="utf-8")
+    assert "$`" not in page and page.count('class="katex') >= 4  # x^2, the restatement, the display, z^3
+    assert "sl-inline-status sl-verified" in page
