@@ -19,8 +19,9 @@ from studylog.site.render import Links
 
 
 def normalized(line: str, tab_length: int = 4) -> str:
-    """A line as Python-Markdown hands it to preprocessors (tabs expanded, blank lines emptied)."""
-    line = line.expandtabs(tab_length)
+    """A line as Python-Markdown hands it to preprocessors (its stash markers STX and ETX removed, tabs
+    expanded, blank lines emptied)."""
+    line = line.replace("\x02", "").replace("\x03", "").expandtabs(tab_length)
     return "" if not line.strip() else line
 
 
