@@ -1,12 +1,13 @@
 # Two commands do all set-up on a fresh clone (both idempotent):
 #   make serve   install what is needed and serve the site at http://127.0.0.1:8000/studylog/
 #   make test    install what is needed (incl. Debian's chromium) and run the whole test suite
+#   make fuzz    the fuzzer's long run (tests/fuzz): FUZZ_EXAMPLES examples per property, random seed
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test verify setup browser clean
+.PHONY: serve build test fuzz verify setup browser clean
 
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -16,6 +17,12 @@ build: setup
 
 test: setup browser
 	$(BIN)/pytest
+
+# make test runs each property of tests/fuzz on a fixed, bounded budget; this runs 10,000 examples of each
+# (the slow ones a share: see tests/fuzz/budget.py) and keeps what fails in .hypothesis/ to replay first.
+FUZZ_EXAMPLES ?= 10000
+fuzz: setup
+	STUDYLOG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -q --hypothesis-show-statistics
 
 verify: setup
 	$(BIN)/studylog verify --report
@@ -39,4 +46,4 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 clean:
-	rm -rf site .studylog-cache test-artifacts
+	rm -rf site .studylog-cache test-artifacts .hypothesis

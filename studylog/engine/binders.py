@@ -60,9 +60,23 @@ def full_range(letter: str, info: SymbolInfo, uses: frozenset[tuple[str, str, in
     return np.arange(info.index_start, info.index_start + int(size))
 
 
+#: how many index values one evaluation may combine (the product of the ranges of nested binders): a
+#: bound such as 10^{12} is a typo or an attack, and evaluating it would exhaust memory
+MAX_VALUES = 1_000_000
+
+
+def _check_size(tok: str, env: Env) -> None:
+    total = 1
+    for key, values in env.items():
+        if isinstance(key, tuple) and len(key) == 2 and key[0] == RANGE:
+            total *= max(1, len(values))
+    if total > MAX_VALUES:
+        raise EvalError(f"{tok} runs over {total:,} index values (with the binders around it); the limit is {MAX_VALUES:,}")
+
+
 def _integer(value: Any, what: str) -> int:
     v = np.asarray(value, dtype=float)
-    if v.ndim != 0 or v != np.round(v):
+    if v.ndim != 0 or not np.isfinite(v) or v != np.round(v):
         raise EvalError(f"{what} must be an integer, not {v if v.ndim else float(v):g}")
     return int(v)
 
@@ -168,10 +182,14 @@ def binder(p: Parser, tok: str) -> Node:
                     at = Indexed(values.astype(float), (letter,))
                     masks.append(lift(lambda v, a, b: (v >= a) & (v <= b), at, lo, hi))
                 else:
-                    values = np.arange(_integer(lo, f"the lower bound of {tok}"), _integer(hi, f"the upper bound of {tok}") + 1)
+                    first, last = _integer(lo, f"the lower bound of {tok}"), _integer(hi, f"the upper bound of {tok}")
+                    if last - first >= MAX_VALUES:
+                        raise EvalError(f"{tok} from {first} to {last} runs over more than {MAX_VALUES:,} values")
+                    values = np.arange(first, last + 1)
             else:
                 values = full_range(letter, info, uses, e)
             env[(RANGE, letter)] = values
+            _check_size(tok, env)
         masks.extend(fc(env) for fc in fcs)
         if masks:
             env[MASKED] = True

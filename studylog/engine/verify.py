@@ -240,6 +240,10 @@ def check_all(
     for formula in index.formulas:
         if only is not None and formula.id not in only and formula.same not in only:
             continue
+        first = index.by_id.get(formula.id) if formula.id is not None else None
+        if first is not None and first is not formula:  # checked is the first formula of the id, not this one
+            report.statuses.append(FormulaStatus(formula, INVALID, f"duplicate formula id (first defined at {first.location})"))
+            continue
         if formula.same is not None:
             report.statuses.append(_restatement(formula, index, by_formula.get(formula.same, []), seed))
             continue

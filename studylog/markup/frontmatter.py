@@ -87,8 +87,7 @@ def read_front_matter(text: str, *, path: str) -> FrontMatter:
     Traceback (most recent call last):
     studylog.errors.MarkupError: p.md:2: the front matter is not valid YAML: '2026-02-30' is not a date (day is out of range for month)
     """
-    text = text.removeprefix("\ufeff")
-    lines = text.split("\n")
+    lines = text.split("\n")  # a byte-order mark is parse_log's to drop, once, as MkDocs does
     if not lines or not _OPEN.match(lines[0]):
         return FrontMatter({}, text, 0, "")
     end = next((i for i in range(1, len(lines)) if _CLOSE.match(lines[i])), None)
@@ -108,12 +107,55 @@ def read_front_matter(text: str, *, path: str) -> FrontMatter:
         raise MarkupError(f"the front matter is not valid YAML: {problem}", path=path, line=line) from None
     except (ValueError, TypeError, OverflowError) as exc:  # a scalar YAML cannot construct
         raise MarkupError(f"the front matter cannot be read: {exc}", path=path, line=1) from None
+    except RecursionError:
+        raise MarkupError("the front matter is nested too deeply to read", path=path, line=2) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise MarkupError(f"the front matter must be a mapping of keys to values, not a {type(data).__name__}",
                           path=path, line=2)  # fmt: skip
-    return FrontMatter({str(k): v for k, v in data.items()}, "\n".join(lines[end + 1 :]), end + 1, yaml_text)
+    fm = FrontMatter({str(k): v for k, v in data.items()}, "\n".join(lines[end + 1 :]), end + 1, yaml_text)
+    for key, value in fm.data.items():
+        size = _expanded_size(value)  # aliases can make a short text a huge or endless value for every reader
+        if size is None:
+            raise MarkupError(f"{key!r} contains itself (a YAML alias inside its own anchor)", path=path,
+                              line=fm.key_line(key))  # fmt: skip
+        if size > MAX_VALUES:
+            raise MarkupError(f"{key!r} expands to more than {MAX_VALUES:,} values (YAML aliases repeated)", path=path,
+                              line=fm.key_line(key))  # fmt: skip
+    return fm
+
+
+#: how many values (counted as every reader sees them, aliases expanded) one front-matter key may hold
+MAX_VALUES = 100_000
+
+
+def _expanded_size(value: Any) -> int | None:
+    """How many values ``value`` holds with every alias expanded; None when it contains itself.
+
+    Each list or mapping is visited once (a depth-first walk without recursion), so a billion laughs
+    is counted, not expanded.
+    """
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+    todo: list[tuple[Any, bool]] = [(value, False)]
+    while todo:
+        item, done = todo.pop()
+        if not isinstance(item, list | dict):
+            continue
+        children = list(item.values()) if isinstance(item, dict) else item
+        if done:
+            open_.discard(id(item))
+            sizes[id(item)] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            continue
+        if id(item) in open_:
+            return None
+        if id(item) in sizes:
+            continue
+        open_.add(id(item))
+        todo.append((item, True))
+        todo.extend((child, False) for child in children)
+    return sizes.get(id(value), 1)
 
 
 def log_date(fm: FrontMatter, *, path: str) -> dt.date | None:

@@ -107,7 +107,9 @@ def read_log(file: Path, shown: str | None = None) -> LogPage:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise MarkupError(f"not UTF-8 text ({exc.reason})", path=name) from None
+        before = exc.object[: exc.start]
+        line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1  # as the text would count
+        raise MarkupError(f"not UTF-8 text ({exc.reason})", path=name, line=line) from None
     except OSError as exc:
         raise MarkupError(f"cannot read the file: {exc.strerror}", path=name) from None
     return parse_log(text, name)

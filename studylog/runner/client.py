@@ -124,20 +124,29 @@ class Worker:
                 raise WorkerError(f"the worker took more than {timeout:g} s ({what}) and was stopped")
             line = self._proc.stdout.readline()
             if not line:
+                why = self._why(ended=True)  # read before close() discards the worker's stderr
                 self.close()
-                raise WorkerError(f"the worker ended unexpectedly ({what}){self._why()}")
+                raise WorkerError(f"the worker ended unexpectedly ({what}){why}")
             try:
                 return json.loads(line)
             except json.JSONDecodeError:
                 continue  # not a protocol line
 
-    def _why(self) -> str:
+    def _why(self, *, ended: bool = False) -> str:
+        """The end of what the worker wrote to stderr (and its exit status, once it has ended)."""
+        status = ""
+        if ended:
+            try:
+                code = self._proc.wait(timeout=5)
+                status = f" with exit status {code}" if code >= 0 else f" by signal {-code}"
+            except subprocess.TimeoutExpired:
+                pass
         try:
             self._stderr.seek(0)
             tail = self._stderr.read().decode("utf-8", "replace").strip().splitlines()[-5:]
         except (OSError, ValueError):
-            return ""
-        return (": " + " | ".join(tail)) if tail else ""
+            tail = []
+        return status + ((": " + " | ".join(tail)) if tail else "")
 
     def close(self) -> None:
         if self._proc.poll() is None:

@@ -153,8 +153,13 @@ class Worker:
             if frames:
                 error_line = job.line + (frames[-1].lineno or 1)
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return ExampleOutcome(job.path, job.line, ok, buffer.getvalue(), error, error_line,
+        return ExampleOutcome(job.path, job.line, ok, _text(buffer.getvalue()), _text(error), error_line,
                               self.files.loaded(), _dists(), time.perf_counter() - started)  # fmt: skip
+
+
+def _text(value: str) -> str:
+    """``value`` as UTF-8 can carry it: a lone surrogate an example printed shows as its escape (``\\ud800``)."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @contextlib.contextmanager
@@ -188,7 +193,12 @@ def main() -> None:
             reply = worker.handle(json.loads(line))
         except Exception as exc:  # noqa: BLE001 - reported to the build as an internal error
             reply = {"error": "".join(traceback.format_exception(exc, limit=6))}
-        channel.write(json.dumps(reply, ensure_ascii=False) + "\n")
+        try:
+            text = json.dumps(reply, ensure_ascii=False)
+            text.encode("utf-8")
+        except (TypeError, ValueError) as exc:  # a reply that cannot travel must not end the worker
+            text = json.dumps({"error": f"the reply cannot be sent: {exc}"})
+        channel.write(text + "\n")
         channel.flush()
 
 

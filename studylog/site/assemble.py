@@ -113,7 +113,10 @@ def verify(model: SiteModel, runner: Runner) -> None:
     for v in verdicts.verdicts:
         model.verdicts[v.key] = v
         if v.status.failed:
-            model.problems.append(StudylogError(v.message, path=v.path, line=v.problem_at or v.line, formula_id=v.id))
+            problem = StudylogError(v.message, path=v.path, line=v.problem_at or v.line, formula_id=v.id)
+            if str(problem) not in seen:  # a duplicate id is a problem of the index and a verdict: said once
+                model.problems.append(problem)
+                seen.add(str(problem))
         elif v.status.value == "imported" and model.options.fail_on_imported:
             model.problems.append(StudylogError("imported formula not yet checked (fail_on_imported is on)",
                                                 path=v.path, line=v.line))  # fmt: skip

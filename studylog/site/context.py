@@ -19,8 +19,9 @@ from studylog.site.render import Links
 
 
 def normalized(line: str, tab_length: int = 4) -> str:
-    """A line as Python-Markdown hands it to preprocessors (tabs expanded, blank lines emptied)."""
-    line = line.expandtabs(tab_length)
+    """A line as Python-Markdown hands it to preprocessors (its stash markers STX and ETX removed, tabs
+    expanded, blank lines emptied)."""
+    line = line.replace("\x02", "").replace("\x03", "").expandtabs(tab_length)
     return "" if not line.strip() else line
 
 
@@ -42,18 +43,20 @@ class RenderContext:
 
     # ------------------------------------------------------------------ finding the page
     def locate(self, lines: list[str]) -> tuple[PageModel, int] | None:
-        """The page whose body these Markdown lines are (whole, or a leading part such as an excerpt)."""
+        """The page whose body these Markdown lines are (whole, or a leading part such as an excerpt),
+        with the index of the log's line the first of them is."""
         given = [normalized(x) for x in lines]
         while given and not given[-1]:
             given.pop()
-        if not given:
+        lead = next(k for k, g in enumerate(given + ["-"]) if g)  # blank lines a host left at the top
+        if lead == len(given):
             return None
         hinted = self.model.pages.get(self.current or "")
-        if hinted is not None and self._matches(hinted, given):
-            return hinted, hinted.body_start
-        for page in self._candidates(given[0]):
-            if page is not hinted and self._matches(page, given):
-                return page, page.body_start
+        if hinted is not None and (start := self._match(hinted, given, lead)) is not None:
+            return hinted, start
+        for page in self._candidates(given[lead]):
+            if page is not hinted and (start := self._match(page, given, lead)) is not None:
+                return page, start
         return None
 
     def _candidates(self, first: str) -> list[PageModel]:
@@ -61,17 +64,23 @@ class RenderContext:
             self._by_first_line = {}
             for page in self.model.pages.values():
                 lines = page.log.lines
-                if page.body_start < len(lines):
-                    self._by_first_line.setdefault(normalized(lines[page.body_start]), []).append(page)
+                for start in body_starts(page):
+                    pages = self._by_first_line.setdefault(normalized(lines[start]), [])
+                    if page not in pages:
+                        pages.append(page)
         return self._by_first_line.get(first, [])
 
     @staticmethod
-    def _matches(page: PageModel, given: list[str]) -> bool:
+    def _match(page: PageModel, given: list[str], lead: int) -> int | None:
+        """The index of the log's line ``given[0]`` is, when ``given[lead:]`` starts where a body may start."""
         src = page.log.lines
-        start = page.body_start
-        if start + len(given) > len(src):
-            return False
-        return all(normalized(src[start + k]) == g for k, g in enumerate(given))
+        for start in body_starts(page):
+            first = start - lead
+            if first >= 0 and first + len(given) <= len(src) and all(
+                normalized(src[first + k]) == g for k, g in enumerate(given)
+            ):
+                return first
+        return None
 
     # ------------------------------------------------------------------ records of a page
     def inline_formula(self, page: PageModel, line: int, start: int) -> Formula | None:
@@ -100,6 +109,26 @@ class RenderContext:
     def note(self, message: str) -> None:
         if message not in self.notes:
             self.notes.append(message)
+
+
+def body_starts(page: PageModel) -> list[int]:
+    """Where a host may say the body of a log starts, most likely first (indices into its lines).
+
+    After the front matter, as studylog reads it; at the top, for a host that keeps a front matter it
+    does not take for one (MkDocs, when the YAML is empty or not a mapping); and after each leading
+    ``key: value`` line of the first paragraph, which MkDocs takes for MultiMarkdown metadata when the
+    log has no ``---`` block. Only the given lines matching the log from there decide.
+    """
+    lines = page.log.lines
+    starts = [page.body_start, 0]
+    i = page.body_start
+    while i < len(lines) and lines[i].strip():
+        i += 1
+        j = i
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        starts.append(j)
+    return [s for k, s in enumerate(starts) if s < len(lines) and s not in starts[:k]]
 
 
 def relative_url(target: str, here: str) -> str:

@@ -42,18 +42,35 @@ def entry_of(log: LogPage, src: str) -> LogEntry | None:
     if date is None:
         return None
     meta = fm.data
-    tags = tuple(str(t) for t in (meta.get("tags") or []))
+    tags = _names(log, "tags")
     week = meta.get("week")
     if week is None:
         for tag in tags:
             m = re.fullmatch(r"week\s*(\d+)|(\d+)\s*주차", tag.strip(), re.IGNORECASE)
             if m:
                 week = int(m.group(1) or m.group(2))
-    if week is not None and not isinstance(week, int):
+    if week is not None and (isinstance(week, bool) or not isinstance(week, int) or week < 0):
         raise MarkupError(f"week must be a whole number, not {week!r}", path=log.path, line=fm.key_line("week"))
     title = str(meta.get("title") or Path(src).stem)
-    concepts = tuple(str(c) for c in (meta.get("concepts") or []))
+    concepts = _names(log, "concepts")
     return LogEntry(date, title, src, week, concepts, tags)
+
+
+def _names(log: LogPage, key: str) -> tuple[str, ...]:
+    """``tags:`` or ``concepts:``: a list of names (one name alone counts as a list of one).
+
+    Raises:
+        MarkupError: for anything else (a number, a mapping, a nested list), at the key's line.
+    """
+    value = log.front_matter.data.get(key)
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str | int | float | dt.date) and not isinstance(v, bool)
+                                              for v in items):  # fmt: skip
+        raise MarkupError(f"{key} must be a list of names, not {value!r}", path=log.path,
+                          line=log.front_matter.key_line(key))  # fmt: skip
+    return tuple(str(v) for v in items)
 
 
 def _link(entry: LogEntry, here: str) -> str:
@@ -86,10 +103,11 @@ def calendar_page(entries: list[LogEntry], here: str = "journal/calendar.md") ->
     for year, month in months:
         out += [f"## {calendar.month_name[month]} {year}", "", "| Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
                 "|---|---|---|---|---|---|---|"]  # fmt: skip
-        for week in calendar.Calendar().monthdatescalendar(year, month):
+        for week in calendar.Calendar().monthdayscalendar(year, month):  # day numbers: no date outside years 1-9999
             cells = []
-            for day in week:
-                if day.month != month:
+            for number in week:
+                day = dt.date(year, month, number) if number else None
+                if day is None:
                     cells.append(" ")
                 elif day in by_day:
                     e = by_day[day][0]

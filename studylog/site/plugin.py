@@ -30,12 +30,12 @@ from studylog.engine.verify import load_config
 from studylog.errors import StudylogError
 from studylog.markup import escape_meta
 from studylog.runner.pool import Runner
-from studylog.site import apidocs, assets, backlinks, journal, lightview, report
+from studylog.site import apidocs, assets, backlinks, journal, lightview, posts, report
 from studylog.site.assemble import SiteError, assemble, read_pages
 from studylog.site.context import RenderContext
 from studylog.site.extension import StudylogExtension
 from studylog.site.katex import ENGINES, MathRenderer
-from studylog.site.model import SiteModel
+from studylog.site.model import PageModel, SiteModel
 from studylog.site.options import SiteOptions
 from studylog.site.render import Links
 
@@ -102,6 +102,9 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
         links = Links(autorefs=self.options.autorefs, repo_url=self.options.repo_url, branch=self.options.branch)
         model = SiteModel(self.root, Path(config.docs_dir).resolve(), self.options)
         fatal = read_pages(self.root, model.docs_dir, model)  # front matter: every build stops on it, first
+        for page in model.pages.values():
+            if page.src_uri.startswith("blog/posts/"):  # what the blog plugin would stop on, with its line
+                fatal += posts.post_problems(page.log)
         if fatal:
             raise PluginError("\n".join(str(p) for p in fatal))
         setup = ([e for e in config.markdown_extensions if not isinstance(e, StudylogExtension) and e not in _EXTENSION_NAMES],
@@ -170,6 +173,7 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
             page = model.page_by_src(f.src_uri)
             if page is not None:
                 page.url = f.url
+                _check_dest(f.dest_uri, page)
             if f.page is not None and getattr(f.page, "meta", None):  # blog posts: read already
                 escape_meta(f.page.meta)
         return nav
@@ -250,3 +254,24 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
         if self.context is None:
             raise PluginError("studylog: the plugin's on_config did not run")
         return self.context
+
+
+NAME_MAX = 255  # bytes in one file or folder name (ext4, APFS, NTFS)
+
+
+def _check_dest(dest_uri: str, page: PageModel) -> None:
+    """Stop the build at the front-matter line that makes a file name no file system can hold (a long title
+    becomes the blog's slug), instead of MkDocs failing with a traceback when it writes the page."""
+    part = next((p for p in dest_uri.split("/") if len(p.encode()) > NAME_MAX), None)
+    if part is None:
+        return
+    fm = page.log.front_matter
+    key = next((k for k in ("slug", "title") if k in fm.data), None)
+    line = fm.key_line(key) if key else next(
+        (i + 1 for i, text in enumerate(page.log.lines) if i >= fm.lines and text.startswith("# ")), 1
+    )  # fmt: skip
+    raise PluginError(str(StudylogError(
+        f"the page's URL would hold a name of {len(part.encode())} bytes ({part[:30]}…); a file name may have "
+        f"{NAME_MAX}: give the post a shorter title, or a 'slug:'", path=page.path, line=line,
+    )))  # fmt: skip
+
