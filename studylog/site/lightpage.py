@@ -8,13 +8,17 @@ This module takes the weight off in three ways:
   own fonts and as MathML for assistive technology. Every current browser lays MathML out itself
   (Chromium since 109, Firefox, Safari), so the page keeps KaTeX's MathML, which is both what is
   seen and what a screen reader reads, and drops the HTML copy: 5–10 times fewer bytes and DOM nodes.
-  The TeX stays in the MathML's ``<annotation>`` (not displayed, but copyable by tools).
+  KaTeX's TeX annotation goes too: nothing on the page reads it.
 * **Figures as files** (`Figures`): an SVG figure that an example printed as a data URI is written to
   ``assets/figures/<content hash>.svg`` (same bytes, same name, every build: cacheable for ever) and
   the ``<img>`` points at it with ``loading="lazy"``, its size (no layout shift) and a link that opens
   it full size. Only an SVG that cannot act when opened on its own is moved: no scripts, event
   handlers, foreign objects, animations, links or references outside the file (`inert_svg`);
   anything else keeps its data URI, which an ``<img>`` never runs.
+* **The formula sheet on demand** (`Sheets`): a log's formula sheet (`studylog.site.sheet`) repeats
+  every numbered formula; its table moves to ``assets/sheets/<content hash>.html`` and is fetched the
+  first time a reader opens the sheet (a plain link to the file where scripts do not run), so the
+  page does not parse a second copy of its formulas to become ready.
 * **No hidden TeX** (`strip_hidden_tex`): the ``<span class="sl-tex" hidden>`` copy of each formula
   exists for the search index, which reads the page before it is written (MkDocs' ``on_page_context``);
   the written page does not need it.
@@ -32,17 +36,21 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["FIGURES_DIR", "Figures", "inert_svg", "mathml_only", "strip_hidden_tex", "svg_size"]
+__all__ = ["FIGURES_DIR", "SHEETS_DIR", "Figures", "Sheets", "inert_svg", "mathml_only", "strip_hidden_tex", "svg_size"]
 
 FIGURES_DIR = "assets/figures"
+SHEETS_DIR = "assets/sheets"
 
 _MATH = re.compile(r"<math\b.*</math>", re.S)
+_ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">[^<]*</annotation>')
+_XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'  # implied by HTML's parser for <math>
 
 
 def mathml_only(rendered: str) -> str:
     """KaTeX's output without its HTML layout: ``<span class="katex"><math …>…</math></span>``.
 
-    Display formulas keep KaTeX's ``katex-display`` wrapper (and ``display="block"``). Output that is
+    The MathML loses its TeX annotation too (the search index reads the TeX beside it, and the page
+    shows none). Display formulas keep KaTeX's ``katex-display`` wrapper (and ``display="block"``). Output that is
     not KaTeX's (the ``none`` engine's ``<pre>``) is returned as it is.
 
     >>> mathml_only('<span class="katex"><span class="katex-mathml"><math><mi>x</mi></math></span>'
@@ -54,24 +62,19 @@ def mathml_only(rendered: str) -> str:
     m = _MATH.search(rendered)
     if m is None:
         return rendered
-    inner = f'<span class="katex">{m.group(0)}</span>'
+    inner = f'<span class="katex">{_ANNOTATION.sub("", m.group(0))}</span>'
     return f'<span class="katex-display">{inner}</span>' if rendered.startswith('<span class="katex-display">') else inner
 
 
-_ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">[^<]*</annotation>')
-
 
 def inline_math(light: str) -> str:
-    """A display formula of `mathml_only` laid out inline (compact fractions) without its TeX annotation,
-    for the formula sheet (the formula's own box keeps the annotation)."""
+    """A display formula of `mathml_only` laid out inline (compact fractions), for the formula sheet."""
     m = _MATH.search(light)
     if m is None:
         return light
     math = _ANNOTATION.sub("", m.group(0).replace(' display="block"', "", 1).replace(_XMLNS, "", 1))
     return f'<span class="katex">{math}</span>'
 
-
-_XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'  # implied by HTML's parser for <math>
 
 
 _HIDDEN_TEX = re.compile(r'<span class="sl-tex" hidden>[^<]*</span>')
@@ -203,3 +206,42 @@ class Figures:
                 path.write_bytes(svg)
             self.written[name] = len(svg)
         return name
+
+
+_SHEET = re.compile(r'<details class="sl-sheet"[^>]*>(<summary>.*?</summary>)(.*?)</details>', re.S)
+SHEET_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title></head><body>
+{body}
+</body></html>
+"""
+
+
+@dataclass
+class Sheets:
+    """The formula sheets of one build, written under ``site_dir/assets/sheets``."""
+
+    site_dir: Path
+    written: dict[str, int] = field(default_factory=dict)
+
+    def externalize(self, page_html: str, page_url: str, title: str = "") -> str:
+        """``page_html`` with its formula sheet's table in a file, loaded when the sheet is opened."""
+        m = _SHEET.search(page_html)
+        if m is None:
+            return page_html
+        back = relative(page_url or ".", SHEETS_DIR + "/") if page_url else "../../"
+        back = back if back.endswith("/") or not page_url.endswith("/") else back + "/"
+        body = m.group(2).replace('href="#', f'href="{html.escape(back, quote=True)}#')
+        data = SHEET_PAGE.format(title=html.escape(f"Formula sheet — {title}" if title else "Formula sheet"), body=body)
+        raw = data.encode("utf-8")
+        name = hashlib.sha256(raw).hexdigest()[:20] + ".html"
+        if name not in self.written:
+            path = self.site_dir / SHEETS_DIR / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.is_file() or path.read_bytes() != raw:
+                path.write_bytes(raw)
+            self.written[name] = len(raw)
+        url = html.escape(relative(f"{SHEETS_DIR}/{name}", page_url), quote=True)
+        stub = (f'<details class="sl-sheet" data-src="{url}">{m.group(1)}<p class="sl-sheet-load">'
+                f'<a href="{url}">Open the formula sheet</a></p></details>')  # fmt: skip
+        return page_html[: m.start()] + stub + page_html[m.end() :]

@@ -2,11 +2,13 @@
 
 Added to a build by the studylog plugin (`install`, from its ``on_config``), like the light view:
 
-* ``on_files``: the hover-preview script (``preview.js``, served by the site itself);
+* ``on_files``: the site's script (``studylog.js``: hover previews, the formula sheet on demand);
 * ``on_page_markdown``: the home page's marker becomes the latest logs, the journal and the counts
   (`studylog.site.home`), computed from the build's site model;
-* ``on_post_page``: the written page loses the hidden TeX copies (search has read the page by then) and
-  its data-URI SVG figures become lazily loaded files (`studylog.site.lightpage`).
+* ``on_post_page``: the written page loses the hidden TeX copies (search has read the page by then), its
+  data-URI SVG figures become lazily loaded files and its formula sheet a file loaded when opened
+  (`studylog.site.lightpage`);
+* ``on_post_build``: the search index gets its field of Korean word parts (`studylog.site.searchindex`).
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from studylog.site.home import MARKER, home_markdown
-from studylog.site.lightpage import Figures, strip_hidden_tex
+from studylog.site.lightpage import Figures, Sheets, strip_hidden_tex
+from studylog.site.searchindex import add_korean_field
 from studylog.site.model import SiteModel
 
 __all__ = ["NAME", "SCRIPT", "Reading", "install"]
 
 NAME = "studylog/reading"
-SCRIPT = Path(__file__).with_name("preview.js")
+SCRIPT = Path(__file__).with_name("studylog.js")
 SCRIPT_URI = f"assets/studylog/{SCRIPT.name}"
 
 
@@ -37,9 +40,11 @@ class Reading(BasePlugin):  # type: ignore[type-arg]
     def __init__(self, model: Callable[[], SiteModel]) -> None:
         self.model = model
         self.figures: Figures | None = None
+        self.sheets: Sheets | None = None
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.figures = Figures(Path(config.site_dir))
+        self.sheets = Sheets(Path(config.site_dir))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File(SCRIPT.name, str(SCRIPT.parent), config.site_dir, config.use_directory_urls, dest_uri=SCRIPT_URI))
@@ -52,9 +57,15 @@ class Reading(BasePlugin):  # type: ignore[type-arg]
 
     @event_priority(-100)  # last: after search (which reads the hidden TeX) and every other plugin
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self.figures is None:
-            self.figures = Figures(Path(config.site_dir))
-        return self.figures.externalize(strip_hidden_tex(output), page.url)
+        if self.figures is None or self.sheets is None:
+            self.on_pre_build(config=config)
+        assert self.figures is not None and self.sheets is not None
+        output = self.sheets.externalize(strip_hidden_tex(output), page.url, page.title or "")
+        return self.figures.externalize(output, page.url)
+
+    @event_priority(-100)  # after Material's search plugin wrote its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        add_korean_field(Path(config.site_dir) / "search" / "search_index.json")
 
 
 def install(config: MkDocsConfig, model: Callable[[], SiteModel]) -> None:

@@ -71,7 +71,8 @@ def formula_sheet(page: PageModel, model: SiteModel) -> str:
     summary = f"Formula sheet: {len(rows)} numbered formulas"
     if model.verified:
         summary += f", {verified} verified"
-    return (f'<details class="sl-sheet"><summary>{esc(summary)}</summary><div class="sl-sheet-scroll">'
+    # kept out of the search index: each formula is indexed once, where it stands
+    return (f'<details class="sl-sheet" data-search-exclude><summary>{esc(summary)}</summary><div class="sl-sheet-scroll">'
             f'<table class="sl-sheet-table"><thead><tr><th scope="col">#</th><th scope="col">formula</th><th scope="col">name</th>'
             f'<th scope="col"><span class="sl-visually-hidden">verdict</span></th></tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div></details>')  # fmt: skip

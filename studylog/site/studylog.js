@@ -1,6 +1,28 @@
-// Hover previews of formula references: pointing at (or focusing) a link to a formula, [eq:id] on a
-// page, shows that formula, its number and its verdict in a small box. The formula is read from the
-// page it is on (this page, or another page of the site fetched once); nothing else is loaded.
+// The site's own script (nothing is loaded from another host):
+// * hover previews of formula references: pointing at (or focusing) a link to a formula, [eq:id] on a
+//   page, shows that formula, its number and its verdict in a small box. The formula is read from the
+//   page it is on (this page, or another page of the site fetched once);
+// * a log's formula sheet is fetched from its file the first time it is opened;
+// * search ranks the exact word first: Material's search matches every query word as a prefix
+//   (Adam finds AdamP and Adam alike, and the rarer AdamP scored higher); each plain query word is
+//   also asked for exactly, with a boost, before Material's search worker receives the query.
+(function () {
+  "use strict";
+  var QUERY = 2; // Material's SearchMessageType.QUERY
+  var post = window.Worker && Worker.prototype.postMessage;
+  if (!post) return;
+  function exactFirst(query) {
+    if (/["+\-~^*:]/.test(query)) return query; // the reader's own query syntax: leave it alone
+    return query.split(/\s+/).filter(Boolean).map(function (w) { return w + "^10 " + w; }).join(" ");
+  }
+  Worker.prototype.postMessage = function (message) {
+    if (message && message.type === QUERY && typeof message.data === "string") {
+      arguments[0] = { type: QUERY, data: exactFirst(message.data) };
+    }
+    return post.apply(this, arguments);
+  };
+})();
+
 (function () {
   "use strict";
   var pages = {};
@@ -82,4 +104,25 @@
   document.addEventListener("focusin", function (e) { var link = refOf(e.target); if (link) show(link); });
   document.addEventListener("focusout", function (e) { if (refOf(e.target)) hide(); });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+
+  document.addEventListener("toggle", function (e) {
+    var sheet = e.target;
+    if (!sheet.matches || !sheet.matches("details.sl-sheet[data-src]") || !sheet.open || sheet.dataset.loaded) return;
+    sheet.dataset.loaded = "loading";
+    fetch(sheet.dataset.src, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (text) {
+        var doc = new DOMParser().parseFromString(text, "text/html");
+        var table = doc.querySelector(".sl-sheet-scroll");
+        var stub = sheet.querySelector(".sl-sheet-load");
+        if (!table || !stub) throw new Error("no sheet");
+        table.querySelectorAll("a[href]").forEach(function (a) {
+          var url = new URL(a.getAttribute("href"), sheet.dataset.src && new URL(sheet.dataset.src, location.href));
+          if (url.pathname === location.pathname && url.hash) a.setAttribute("href", url.hash);
+        });
+        stub.replaceWith(document.importNode(table, true));
+        sheet.dataset.loaded = "yes";
+      })
+      .catch(function () { sheet.dataset.loaded = ""; });
+  }, true);
 })();
