@@ -12,7 +12,7 @@ from studylog.errors import MarkupError
 from studylog.markup import parse_formula_attrs, parse_log
 from studylog.site.journal import concept_anchor
 from studylog.site.katex import MathRenderer
-from studylog.site.lightpage import Figures, inert_svg, inline_math, mathml_only, strip_hidden_tex, svg_size
+from studylog.site.lightpage import Figures, Sheets, inert_svg, inline_math, mathml_only, strip_hidden_tex, svg_size
 from tests.conftest import ROOT
 
 
@@ -28,13 +28,14 @@ def test_mathml_only_keeps_katex_mathml_and_drops_its_html(katex: MathRenderer, 
     tex = r"W_{t+1} = W_t - \frac{\eta}{\sqrt{v_t + \epsilon}} m_t"
     full = katex.render(tex, display)
     light = mathml_only(full)
-    math = re.search(r"<math\b.*</math>", full, re.S).group(0)  # KaTeX's own MathML, byte for byte
+    math = re.search(r"<math\b.*</math>", full, re.S).group(0)  # KaTeX's own MathML, byte for byte, less its TeX
+    math = re.sub(r'<annotation encoding="application/x-tex">[^<]*</annotation>', "", math)
     assert math in light and "katex-html" not in light and "<span" not in light.replace('<span class="katex">', "").replace(
         '<span class="katex-display">', "")  # fmt: skip
     assert light.startswith('<span class="katex-display">') == display
     assert ('display="block"' in light) == display
     assert len(light) * 3 < len(full)  # the HTML layout is most of KaTeX's output
-    assert r'<annotation encoding="application/x-tex">' in light
+    assert "annotation" not in light  # the TeX copy goes too (search reads the TeX beside the formula)
     compact = inline_math(light)
     assert 'display="block"' not in compact and "annotation" not in compact and "<mfrac>" in compact
 
@@ -97,6 +98,17 @@ def test_externalized_figures_are_files_named_by_content(tmp_path: Path) -> None
     assert len(list((tmp_path / "assets/figures").iterdir())) == 1
     assert Figures(tmp_path).externalize(page, "index.html").count('src="assets/figures/') == 2
     assert svg_size(good) == (400, 200)
+
+
+def test_the_sheet_table_moves_to_a_file_linked_from_the_page(tmp_path: Path) -> None:
+    table = '<div class="sl-sheet-scroll"><table><tr><td><a href="#eq-a">(1)</a></td></tr></table></div>'
+    page = f'<p>intro</p><details class="sl-sheet"><summary>Formula sheet: 1</summary>{table}</details><h2>x</h2>'
+    out = Sheets(tmp_path).externalize(page, "blog/2021/08/10/day-7/", "Day 7")
+    url = re.search(r'<details class="sl-sheet" data-src="([^"]+)"><summary>Formula sheet: 1</summary>', out).group(1)
+    assert url.startswith("../../../../../assets/sheets/") and "<table>" not in out and f'<a href="{url}">' in out
+    text = (tmp_path / url.replace("../", "")).read_text(encoding="utf-8")
+    assert '<a href="../../blog/2021/08/10/day-7/#eq-a">(1)</a>' in text and "<title>Formula sheet — Day 7</title>" in text
+    assert Sheets(tmp_path).externalize("<p>no sheet</p>", "x/") == "<p>no sheet</p>"
 
 
 def test_title_attribute_names_a_formula() -> None:

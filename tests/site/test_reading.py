@@ -12,6 +12,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -118,20 +119,30 @@ def _formulas(site: Path) -> list[dict]:
     return json.loads((site / "formulas.json").read_text(encoding="utf-8"))
 
 
+def _sheet(site: Path) -> tuple[str, str, str]:
+    """(the log's HTML, its sheet's <details>, the sheet file's HTML)."""
+    page = (site / DAY7).read_text(encoding="utf-8")
+    details = re.search(r'<details class="sl-sheet" data-src="([^"]+)">.*?</details>', page, re.S)
+    assert details, "no formula sheet"
+    return page, details.group(0), (site / DAY7.parent / details.group(1)).resolve().read_text(encoding="utf-8")
+
+
 def test_formula_sheet_lists_the_numbered_formulas_with_their_verdicts(built_site: Build) -> None:
-    page = (built_site.site / DAY7).read_text(encoding="utf-8")
-    sheet = re.search(r'<details class="sl-sheet">(.*?)</details>', page, re.S)
-    assert sheet, "no formula sheet"
-    rows = re.findall(r'<tr data-id="([^"]*)"><td class="sl-sheet-no"><a href="#eq-([^"]*)">\((\d+)\)</a></td>'
-                      r'<td class="sl-sheet-math">(.*?)</td><td class="sl-sheet-name">([^<]+)</td>.*?data-status="(\w*)"',
-                      sheet.group(1), re.S)  # fmt: skip
+    page, details, sheet = _sheet(built_site.site)
+    rows = re.findall(r'<tr data-id="([^"]*)"><td class="sl-sheet-no"><a href="[./]*blog/2021/08/10/day-7-optimization/#eq-([^"]*)">'
+                      r'\((\d+)\)</a></td><td class="sl-sheet-math">(.*?)</td><td class="sl-sheet-name">([^<]+)</td>.*?'
+                      r'data-status="(\w*)"', sheet, re.S)  # fmt: skip
     want = [r for r in _formulas(built_site.site) if r["page"] == DAY7_URL and r["number"] is not None]
     assert len(want) >= 90
     assert [(r[0], int(r[2]), r[5]) for r in rows] == [(w["id"], w["number"], w["status"]) for w in want]
     for fid, anchor, _number, math, name, _status in rows:
         assert fid == anchor and "<math" in math and "annotation" not in math and name.strip()
-    # it sits at the top of the log: after the opening summary, before the first section
-    assert page.index('id="day-7-optimization"') < page.index('<details class="sl-sheet">') < page.index('id="the-days-schedule"')
+    names = {r[0]: r[4] for r in rows}
+    assert names["sgd.w"] == "SGD update" and names["adam.m"] == "Adam: first moment"  # title="…"
+    # it sits at the top of the log, after the opening summary and before the first section; the page
+    # itself does not carry the second copy of every formula (the file is fetched when it is opened)
+    assert page.index('id="day-7-optimization"') < page.index('<details class="sl-sheet"') < page.index('id="the-days-schedule"')
+    assert "<math" not in details and "Open the formula sheet" in details
 
 
 def test_home_page_counts_equal_formulas_json(built_site: Build) -> None:
@@ -196,8 +207,9 @@ def test_no_page_is_wider_than_the_screen(built_site: Build, serve, browser, wid
     for url in _pages(built_site.site):
         page.goto(server.base + url, wait_until="load")
         page.evaluate("document.fonts.ready")
-        if page.evaluate("document.querySelector('details.sl-sheet') !== null"):
-            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        if page.evaluate("document.querySelector('details.sl-sheet[data-src]') !== null"):
+            page.wait_for_selector("details.sl-sheet tr[data-id]", timeout=10000)  # fetched when opened
         bad = page.evaluate(OVERFLOW)
         if bad:
             wide[url] = bad
@@ -261,4 +273,59 @@ def test_figures_load_lazily(built_site: Build, serve, browser) -> None:
     last.scroll_into_view_if_needed()
     page.wait_for_function("e => e.complete && e.naturalWidth > 0", arg=last.element_handle(), timeout=10000)
     assert src in svgs
+    page.close()
+
+
+def test_the_sheet_opens_at_the_top_of_the_log(built_site: Build, serve, browser) -> None:
+    server = serve(built_site.site)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server.base + DAY7_URL, wait_until="load")
+    page.click("details.sl-sheet summary")
+    page.wait_for_selector("details.sl-sheet tr[data-id]", timeout=10000)
+    rows = page.eval_on_selector_all("details.sl-sheet tr[data-id]", "els => els.map(e => e.dataset.id)")
+    want = [r["id"] for r in _formulas(built_site.site) if r["page"] == DAY7_URL and r["number"] is not None]
+    assert rows == want
+    # a number in the sheet jumps to the formula on this page
+    page.click("details.sl-sheet tr[data-id='adam.m'] .sl-sheet-no a")
+    page.wait_for_function("location.hash === '#eq-adam.m'")
+    assert page.evaluate("document.getElementById('eq-adam.m').getBoundingClientRect().top") < 844
+    page.close()
+
+
+def _search(page, query: str) -> list[str]:
+    box = page.locator("input[data-md-component='search-query']")
+    box.click()
+    box.fill(query)
+    box.press("End")  # a key event: Material searches on keyboard input
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    page.wait_for_timeout(300)
+    return page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.getAttribute('href'))")
+
+
+def test_search_ranks_the_exact_word_first(built_site: Build, serve, browser) -> None:
+    server = serve(built_site.site)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(server.base, wait_until="networkidle")
+    hits = [h.split("#")[-1] for h in _search(page, "Adam") if "day-7-optimization/" in h and "#" in h]
+    assert hits[:3] == ["adam-adaptive-moment-estimation", "radam-rectified-adam", "adamp"], hits
+    page.close()
+
+
+@pytest.mark.parametrize("query", ["하강법", "경사하강", "스무딩"])
+def test_korean_search_finds_substrings_without_single_syllable_hits(built_site: Build, serve, browser, query: str) -> None:
+    server = serve(built_site.site)
+    index = json.loads((built_site.site / "search/search_index.json").read_text(encoding="utf-8"))
+    sections = {d["location"]: f"{d['title']} {d['text']}" for d in index["docs"]}
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(server.base, wait_until="networkidle")
+    hrefs = []
+    for h in _search(page, query):
+        url = urlsplit(urljoin(server.base, h))
+        hrefs.append(url.path.removeprefix(urlsplit(server.base).path) + (f"#{url.fragment}" if url.fragment else ""))
+    found = [h for h in hrefs if h in sections and "#" in h]  # sections (Material adds each group's page)
+    assert found, hrefs
+    # every section found holds the query's syllables together (a page with only 하 or 법 is no hit)
+    assert all(query in sections[h] for h in found), [h for h in found if query not in sections[h]]
+    want = {loc for loc, text in sections.items() if query in text and "#" in loc}
+    assert want <= set(hrefs), want - set(hrefs)
     page.close()
