@@ -86,5 +86,6 @@ def home_markdown(model: SiteModel, here: str = "index.md") -> str:
                 f"{len(logs)} logged {'day' if len(logs) == 1 else 'days'}; current streak {current} "
                 f"{'day' if current == 1 else 'days'}, longest {longest}. "
                 f"[Calendar]({_rel('journal/calendar.md', here)}) · [Concepts]({_rel('journal/concepts.md', here)})",
-                "", f"**{last:%B %Y}**", "", *journal.month_grid(logs, last.year, last.month, here)]  # fmt: skip
+                "", f"**{last:%B %Y}**", "", '<div class="sl-calendar" markdown>', "",
+                *journal.month_grid(logs, last.year, last.month, here), "", "</div>"]  # fmt: skip
     return "\n".join(out) + "\n"
