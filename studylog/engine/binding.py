@@ -16,6 +16,14 @@ rendered formula uses to an argument or an output of the function::
 
 Keys are LaTeX snippets as rendered (``W_t`` and ``W_{t}`` are the same key); anything a formula uses that
 the table does not declare is an error (closed world).
+
+Indexed symbols are declared once, with an index letter that the table declares as an `Index`::
+
+    symbols={r"x_i": In("x", Array(shape=(5,))), r"i": Index(), r"j": Index(), ...}
+
+Then ``x_i``, ``x_j``, ``x_{i+1}`` and ``x_1`` are all ``x`` at a position (counted from 1, as written in
+the notes, unless the index is declared ``Index(start=0)``), and ``\sum_j``, ``\prod_j``, ``\max_j``,
+``\arg\max_j`` run over the values of ``j``.
 """
 
 from __future__ import annotations
@@ -165,7 +173,45 @@ class Derived:
     latex: str
 
 
-Role = In | Out | Const | Op | Derived
+@dataclass(frozen=True)
+class Index:
+    r"""The symbol is an index letter: ``i`` of ``x_i``, ``\sum_i``, ``\max_i``, ``\arg\max_i``.
+
+    A key whose subscript holds an index letter (``x_i``, ``p_{t,i}``, ``W_{ij}``, ``h_m(x_i)``) declares an
+    *indexed* symbol: its subscripts pick positions along the leading axes of its value, in order, and the
+    formula may write any index letter or expression there (``x_j``, ``x_{i+1}``, ``x_1``). Trailing axes
+    are elementwise. ``\sum_j`` without bounds runs over all of ``j``'s values; ``\sum_{j=1}^{m}`` over
+    ``1..m``. An index left free on the right side must be free on the left side too.
+
+    Args:
+        size: how many values the index takes: an int, the name of a dimension drawn from ``dims=``, or
+            None (the length of the axis it subscripts).
+        start: its first value: 1 as most notes count; 0 when the notes count from 0 (as Python does).
+            ``\arg\max_k`` returns a value of ``k``, so it follows the same rule.
+    """
+
+    size: int | str | None = None
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Var:
+    r"""The symbol is the variable of an optimization problem: ``\theta`` of ``\min_\theta J(\theta)``.
+
+    The implementation solves the problem and returns its solution as ``solution`` (an attribute or key of
+    its result). The engine checks the solution the way a mathematician reads ``\arg\min``: the objective
+    is no smaller at ``points`` values drawn from ``sample`` and at small perturbations of the solution
+    (steps of 10⁻¹, 10⁻², 10⁻³ of its size in random directions). Then ``\min_\theta J(\theta)`` is the
+    objective at the solution and ``\arg\min_\theta J(\theta)`` the solution itself; a bare problem
+    statement ``\min_\theta J(\theta)`` (no relation) is checked by the certificate alone.
+    """
+
+    solution: str | None
+    sample: Sampler = field(default_factory=Array)
+    points: int = 32
+
+
+Role = In | Out | Const | Op | Derived | Index | Var
 
 # ------------------------------------------------------------------------------------------ binding
 
@@ -217,11 +263,13 @@ def implements(
         formula_ids: ids of the formulas, evaluated in this order (a system: later equations may use
             the left-hand sides of earlier ones).
         symbols: LaTeX symbol as rendered -> role (`In`, `Out`, `Const`,
-            `Op`, `Derived`).
+            `Op`, `Derived`, `Index`, `Var`).
         fixed: keyword arguments always passed to the callable (e.g. ``convention="lecture"``).
         dims: named matrix dimensions -> inclusive range; drawn pairwise distinct.
         identity: the formulas are identities checked by simulation: the callable returns samples
-            (bound with `Out`), and each formula's two sides are compared with each other.
+            (bound with `Out`), and each formula's two sides are compared with each other, relative to
+            the smallest of their terms (so that no term can hide below the tolerance). The engine also
+            shows that the tolerance rejects each term scaled by ``1 ± 2·rtol``, or refuses it.
         rtol: relative tolerance of the comparison.
         atol: absolute tolerance of the comparison.
         draws: how many independent random draws are checked.

@@ -68,21 +68,34 @@ def _modules(package: str) -> Iterable[ModuleType]:
 
 
 def discover(packages: Iterable[str], root: Path | None = None) -> list[Binding]:
-    """Import every module of ``packages`` and collect the ``@implements`` bindings defined there."""
+    """Import every module of ``packages``, then collect the ``@implements`` bindings they can reach.
+
+    Every module is imported before any is read, and every callable a module's namespace holds is read
+    (not only those it defines), so a binding attached in one module to a function defined in another
+    (``implements(...)(other.f)``) is found whatever the import order. Each binding is reported once.
+    """
     if root is not None and str(root) not in sys.path:
         sys.path.insert(0, str(root))
+    modules = [module for package in packages for module in _modules(package)]
     seen: set[int] = set()
     found: list[Binding] = []
-    for package in packages:
-        for module in _modules(package):
-            for value in list(vars(module).values()):
-                if getattr(value, "__module__", None) != module.__name__ or id(value) in seen:
-                    continue
-                seen.add(id(value))
-                found.extend(bindings_of(value))
-                if isinstance(value, type):  # methods decorated inside a class
-                    for member in vars(value).values():
-                        found.extend(bindings_of(getattr(member, "__func__", member)))
+
+    def collect(obj: object) -> None:
+        for binding in bindings_of(obj):
+            if id(binding) not in seen:
+                seen.add(id(binding))
+                found.append(binding)
+
+    visited: set[int] = set()
+    for module in modules:
+        for value in list(vars(module).values()):
+            if id(value) in visited or not callable(value):
+                continue
+            visited.add(id(value))
+            collect(value)
+            if isinstance(value, type):  # methods decorated inside a class
+                for member in vars(value).values():
+                    collect(getattr(member, "__func__", member))
     return found
 
 
@@ -309,7 +322,16 @@ def verify_site(
         index.problems.append(exc)
     report = check_all(index, bindings, seed=seed, report_unused=not paths)
     report.statuses = [s for s in report.statuses if s.status != Status.PROSE]
+    report.problems = [_relative(p, config.root) for p in report.problems]
     return report
+
+
+def _relative(problem: StudylogError, root: Path) -> StudylogError:
+    """A problem located in a project file names it relative to the project root, as logs are named."""
+    if problem.path and Path(problem.path).is_absolute() and Path(problem.path).is_relative_to(root):
+        rel = Path(problem.path).relative_to(root).as_posix()
+        return type(problem)(problem.message, path=rel, line=problem.line, formula_id=problem.formula_id)
+    return problem
 
 
 def verify_paths(paths: list[Path], config: ProjectConfig, *, seed: int = 0) -> Report:

@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from studylog.engine.binding import Array, Choice, In, Op, Out, Scalar, implements
+from studylog.engine.binding import Array, Choice, In, Index, Op, Out, Scalar, implements
 from studylog.learning._checks import as_float_array, as_labels, check_int
 from studylog.learning.polynomial import Predictor
 from studylog.learning.stump import fit_stump
@@ -45,6 +45,7 @@ _LABELS = Choice((-1.0, 1.0), shape=(8,))
         r"w_i": In("w", Array(0.1, 1.0, shape=(8,))),
         r"y_i": In("y", _LABELS),
         r"h_m(x_i)": In("h", _LABELS),
+        r"i": Index(),
     },
 )
 def weighted_error(w: ArrayLike, y: ArrayLike, h: ArrayLike) -> float:
@@ -122,6 +123,7 @@ class Reweighted(NamedTuple):
         r"h_m(x_i)": In("h", _LABELS),
         r"\tilde{w}_i": Out("unnormalized"),
         r"w_i^{(m+1)}": Out("w"),
+        r"i": Index(),
     },
 )
 def reweight(w: ArrayLike, y: ArrayLike, h: ArrayLike, *, alpha: float) -> Reweighted:
@@ -160,6 +162,7 @@ def reweight(w: ArrayLike, y: ArrayLike, h: ArrayLike, *, alpha: float) -> Rewei
         r"\mathrm{sign}": Op(np.sign),
         r"\alpha_m": In("alpha", Array(0.1, 1.5, shape=(5,))),
         r"h_m(x)": In("h", Choice((-1.0, 1.0), shape=(5,))),  # the M = 5 votes at one input
+        r"m": Index(),
     },
 )
 def strong_classifier(h: ArrayLike, alpha: ArrayLike, *, axis: int = 0) -> NDArray[np.float64]:

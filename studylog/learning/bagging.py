@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from studylog.engine.binding import Array, Choice, Fixed, In, Op, Out, implements
+from studylog.engine.binding import Array, Choice, Fixed, In, Index, Op, Out, implements
 from studylog.learning._checks import as_float_array, check_int
 from studylog.learning.bootstrap import bootstrap_indices
 from studylog.learning.polynomial import Fitter, Predictor
@@ -29,7 +29,8 @@ from studylog.learning.polynomial import Fitter, Predictor
     symbols={
         r"\hat{f}_{\mathrm{bag}}(x)": Out(),
         r"\hat{f}_b(x)": In("predictions", Array(-2.0, 2.0, shape=(5, 4))),
-        r"B": In(None, Fixed(5)),  # the length of the summed (leading) axis
+        r"B": In(None, Fixed(5)),  # the number of models: b runs over 1..B
+        r"b": Index(),
     },
 )
 def bagging_mean(predictions: ArrayLike, *, axis: int = 0) -> NDArray[np.float64]:
@@ -59,6 +60,7 @@ def bagging_mean(predictions: ArrayLike, *, axis: int = 0) -> NDArray[np.float64
         r"\hat{y}_{\mathrm{bag}}(x)": Out(),
         r"\mathrm{sign}": Op(np.sign),
         r"h_b(x)": In("votes", Choice((-1.0, 1.0), shape=(5, 4))),  # B = 5 is odd: no ties
+        r"b": Index(),
     },
 )
 def majority_vote(votes: ArrayLike, *, axis: int = 0) -> NDArray[np.float64]:

@@ -74,14 +74,18 @@ class BiasVarianceSamples(NamedTuple):
         r"y": Out("y"),
         r"\hat{f}": Out("f_hat"),
         r"f": Out("f"),
-        r"\sigma": In("sigma", Scalar(0.2, 1.0)),
+        r"\sigma": In("sigma", Scalar(0.6, 1.0)),
     },
-    fixed={"degree": 3, "n_train": 20, "n_sims": 200_000, "seed": 0},
+    # a quadratic on 8 points at four inputs where it is visibly biased: the three terms are of one size
+    # (bias² up to ~0.49, variance up to ~0.1-0.23, noise 0.36-1), so each can be resolved
+    fixed={"degree": 2, "n_train": 8, "n_sims": 400_000, "seed": 0, "x_test": (0.1, 0.25, 0.75, 0.9)},
     identity=True,
-    rtol=2e-2,
+    rtol=6e-2,
+    draws=3,
     reason=(
-        "Monte-Carlo identity: with 200,000 simulated training sets the sample means have a relative "
-        "standard error of about sqrt(2/200000) = 0.3%; 2e-2 leaves more than 6 standard errors"
+        "Monte-Carlo identity compared relative to its smallest term: with 400,000 simulated training sets the "
+        "error of the sides is dominated by the cross term 2·E[ε(f - f̂)], standard error at most ~1.2% of the "
+        "smallest term (σ >= 0.6); 6% leaves 5 standard errors, and each term scaled by 1 ± 12% is rejected"
     ),
 )
 def simulate_bias_variance(

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from studylog.engine.binding import Array, Fixed, In, Out, implements
+from studylog.engine.binding import Array, Fixed, In, Index, Out, implements
 from studylog.learning._checks import as_float_array
 from studylog.learning.kfold import Fold, kfold_splits
 from studylog.learning.polynomial import Fitter, polynomial_fitter
@@ -33,7 +33,8 @@ Loss = Callable[[NDArray[np.float64], NDArray[np.float64]], float]
     symbols={
         r"\mathrm{CV}_k": Out(),
         r"E_i": In("fold_errors", Array(0.1, 2.0, shape=(5, 3))),
-        r"k": In(None, Fixed(5)),  # the length of the summed (leading) axis
+        r"k": In(None, Fixed(5)),  # the number of folds: i runs over 1..k
+        r"i": Index(),
     },
 )
 def cv_estimate(fold_errors: ArrayLike, *, axis: int = 0) -> NDArray[np.float64] | float:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from studylog.engine.binding import Array, Fixed, In, Out, Scalar, implements
+from studylog.engine.binding import Array, Fixed, In, Index, Out, Scalar, implements
 from studylog.learning._checks import as_float_array, check_int, check_positive
 
 PerSampleGrads = Callable[[NDArray[np.float64], NDArray[np.int64]], NDArray[np.float64]]
@@ -32,8 +32,9 @@ PerSampleGrads = Callable[[NDArray[np.float64], NDArray[np.int64]], NDArray[np.f
         r"W_{t+1}": Out(),
         r"W_t": In("W", Array(-1.0, 1.0, shape=(6,))),
         r"\eta": In("lr", Scalar(0.01, 0.5)),
-        r"B": In(None, Fixed(4)),  # the length of the summed (leading) axis
+        r"B": In(None, Fixed(4)),  # the batch size: i runs over 1..B
         r"\nabla \ell_i(W_t)": In("grads", Array(-1.0, 1.0, shape=(4, 6))),
+        r"i": Index(),
     },
 )
 def minibatch_step(W: ArrayLike, grads: ArrayLike, *, lr: float, axis: int = 0) -> NDArray[np.float64]:

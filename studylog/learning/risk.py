@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from studylog.engine.binding import Array, Fixed, In, Out, implements
+from studylog.engine.binding import Array, Fixed, In, Index, Out, implements
 from studylog.learning._checks import as_float_array
 
 
@@ -23,7 +23,8 @@ from studylog.learning._checks import as_float_array
         r"R": Out(),
         r"y_i": In("y", Array(-2.0, 2.0, shape=(7, 4))),
         r"\hat{y}_i": In("y_hat", Array(-2.0, 2.0, shape=(7, 4))),
-        r"n": In(None, Fixed(7)),  # the length of the summed (leading) axis
+        r"n": In(None, Fixed(7)),  # the number of examples: i runs over 1..n
+        r"i": Index(),
     },
 )
 def mean_squared_error(y: ArrayLike, y_hat: ArrayLike, *, axis: int = 0) -> NDArray[np.float64] | float:

@@ -49,7 +49,7 @@ def parse_formula_attrs(text: str, *, path: str, line: int) -> FormulaAttrs:
         MarkupError: for anything else in the braces, located at ``path:line``.
 
     >>> parse_formula_attrs('{#adam.m}', path="x.md", line=3)
-    FormulaAttrs(id='adam.m', exempt=None, imported=False)
+    FormulaAttrs(id='adam.m', exempt=None, imported=False, same=None, title=None)
     """
     if not text.strip():
         return NO_ATTRS

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from studylog.engine.binding import Array, Const, In, Out, implements
+from studylog.engine.binding import Array, Const, In, Index, Out, implements
 from studylog.nn._checks import FloatArray, as_float_array
 
 
@@ -20,7 +20,8 @@ from studylog.nn._checks import FloatArray, as_float_array
     symbols={
         r"\mathrm{softmax}(x)_i": Out(),
         r"x_i": In("x", Array(-3.0, 3.0, shape=(5,))),
-        r"x_j": In("x", Array(-3.0, 3.0, shape=(5,))),
+        r"i": Index(),
+        r"j": Index(),
         r"e": Const(math.e),
     },
     shape=(5,),

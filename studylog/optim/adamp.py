@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from studylog.engine.binding import Array, Derived, In, Int, Out, Scalar, implements
+from studylog.engine.binding import Array, In, Index, Int, Out, Scalar, implements
 from studylog.optim._common import effective_gradient
 from studylog.optim._moments import (
     adam_denominator,
@@ -111,8 +111,9 @@ class Projection(NamedTuple):
         r"p_t": In("p", Array(shape=(7,))),
         r"\epsilon": In("eps", Scalar(0.05, 0.5)),
         r"\hat{w}": Out("w_hat"),
-        r"\hat{w}_i": Derived(r"\hat{w}"),
-        r"p_{t,i}": Derived(r"p_t"),
+        r"\hat{w}_i": Out("w_hat"),  # the same output as \hat{w}, entry by entry
+        r"p_{t,i}": In("p", Array(shape=(7,))),  # the same input as p_t, entry by entry
+        r"i": Index(),
         r"\tilde{p}_t": Out("p"),
     },
     fixed={"view": "layer"},

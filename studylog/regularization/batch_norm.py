@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from studylog.engine.binding import Array, Fixed, In, Out, Scalar, implements
+from studylog.engine.binding import Array, Fixed, In, Index, Out, Scalar, implements
 from studylog.regularization._checks import FloatArray, as_float_array, check_positive, check_probability
 
 
@@ -81,7 +81,8 @@ def _per_channel(name: str, value: FloatArray | float, x: FloatArray) -> FloatAr
     "bn.running_var",
     symbols={
         r"x_i": In("x", Array(-2.0, 2.0, shape=(6,))),
-        r"m": In(None, Fixed(6)),
+        r"m": In(None, Fixed(6)),  # the batch size: i runs over 1..m
+        r"i": Index(),
         r"\gamma": In("gamma", Scalar(0.5, 2.0)),
         r"\beta": In("beta", Scalar(-1.0, 1.0)),
         r"\epsilon": In("eps", Scalar(0.01, 0.5)),

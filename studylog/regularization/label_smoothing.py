@@ -16,7 +16,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from studylog.engine.binding import Array, Const, Fixed, In, Out, Scalar, implements
+from studylog.engine.binding import Array, Const, Fixed, In, Index, Out, Scalar, implements
 from studylog.regularization._checks import FloatArray, as_float_array, check_probability, check_same_shape
 
 
@@ -85,7 +85,8 @@ def one_hot(labels: NDArray[np.integer], *, num_classes: int) -> FloatArray:
     "ls.ce",
     symbols={
         r"z_k": In("z", Array(-3.0, 3.0, shape=(5,))),
-        r"z_j": In("z", Array(-3.0, 3.0, shape=(5,))),
+        r"k": Index(),
+        r"j": Index(),
         r"y^{LS}_k": In("target", Array(0.0, 1.0, shape=(5,))),
         r"e": Const(math.e),
         r"\ell": Out(),

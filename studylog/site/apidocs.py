@@ -51,7 +51,15 @@ def undocumented_implementations(model: SiteModel) -> list[StudylogError]:
                 f"{impl.path} implements {verdict.id or 'a formula'} but no API page documents {module}: "
                 f"add '::: {module}' to {_page_for(module, docs, model)}",
                 path=impl.source_file, line=impl.source_line))  # fmt: skip
-    return problems
+    return [_relative(p, model) for p in problems]
+
+
+def _relative(problem: StudylogError, model: SiteModel) -> StudylogError:
+    from pathlib import Path
+
+    if problem.path and Path(problem.path).is_absolute() and Path(problem.path).is_relative_to(model.root):
+        return StudylogError(problem.message, path=Path(problem.path).relative_to(model.root).as_posix(), line=problem.line)
+    return problem
 
 
 def _page_for(module: str, docs: dict[str, str], model: SiteModel) -> str:

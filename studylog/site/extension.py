@@ -96,7 +96,8 @@ class MathPreprocessor(Preprocessor):
             v = model.verdict(f)
             if v is not None and v.status.failed:
                 failing.append((f, v))
-        return render.page_banner(model.problems_of(page.path), failing)
+        imported = sum(1 for f in page.scanned.formulas if f.imported)
+        return render.page_banner(model.problems_of(page.path), failing, imported)
 
     def _katex(self, formula: Formula) -> str:
         model = self.ctx.model

@@ -125,10 +125,19 @@ def error_block(message: str, *, inline: bool = False) -> str:
     return f'<{tag} class="sl-error" role="alert">{esc(message)}</{tag}>'
 
 
-def page_banner(problems: list[StudylogError], failing: list[tuple[Formula, Verdict]]) -> str:
-    """What a page with problems says at its top: a count, and a link to each failing formula."""
+def page_banner(problems: list[StudylogError], failing: list[tuple[Formula, Verdict]], imported: int = 0) -> str:
+    """What a page with problems says at its top: a count, and a link to each failing formula.
+
+    Imported formulas not yet linked are counted in a note of their own (they are no problem, but no
+    reader should take them for checked).
+    """
+    note = ""
+    if imported:
+        note = (f'<div class="sl-page-unchecked admonition note"><p>{imported} formula{"s" if imported != 1 else ""} '
+                f'on this page {"were" if imported != 1 else "was"} imported and {"are" if imported != 1 else "is"} '
+                "not yet checked against an implementation (marked ?).</p></div>")  # fmt: skip
     if not problems and not failing:
-        return ""
+        return note
     items = []
     for formula, verdict in failing:
         target = f"#eq-{esc(formula.id)}" if formula.id else ""
@@ -143,4 +152,4 @@ def page_banner(problems: list[StudylogError], failing: list[tuple[Formula, Verd
         items.append(f"<li><code>{esc(str(p))}</code></li>")
     n = len(items)
     return (f'<div class="sl-page-problems admonition failure" role="alert"><p class="admonition-title">'
-            f'This page has {n} problem{"s" if n != 1 else ""}</p><ul>{"".join(items)}</ul></div>')  # fmt: skip
+            f'This page has {n} problem{"s" if n != 1 else ""}</p><ul>{"".join(items)}</ul></div>' + note)  # fmt: skip

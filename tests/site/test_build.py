@@ -108,7 +108,7 @@ def test_journal_views_are_built(built_site: Build) -> None:
     calendar = (site / "journal/calendar/index.html").read_text(encoding="utf-8")
     assert "August 2021" in calendar
     assert 'href="../../blog/2021/08/10/day-7-optimization/"' in calendar  # the day links to its log
-    assert "longest streak 1 day(s)" in calendar
+    assert "longest streak 2 day(s)" in calendar  # Day 7 and Day 8 are consecutive
     week = (site / "journal/week-2/index.html").read_text(encoding="utf-8")
     assert "Week 2" in week and "Day 7 — Optimization" in week
     concepts = (site / "journal/concepts/index.html").read_text(encoding="utf-8")
