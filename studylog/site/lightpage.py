@@ -50,7 +50,7 @@ def mathml_only(rendered: str) -> str:
     """KaTeX's output without its HTML layout: ``<span class="katex"><math …>…</math></span>``.
 
     The MathML loses its TeX annotation too (the search index reads the TeX beside it, and the page
-    shows none). Display formulas keep KaTeX's ``katex-display`` wrapper (and ``display="block"``). Output that is
+    shows none) and the wrappers that then hold a single child (`_slim`). Display formulas keep KaTeX's ``katex-display`` wrapper (and ``display="block"``). Output that is
     not KaTeX's (the ``none`` engine's ``<pre>``) is returned as it is.
 
     >>> mathml_only('<span class="katex"><span class="katex-mathml"><math><mi>x</mi></math></span>'
@@ -62,9 +62,24 @@ def mathml_only(rendered: str) -> str:
     m = _MATH.search(rendered)
     if m is None:
         return rendered
-    inner = f'<span class="katex">{_ANNOTATION.sub("", m.group(0))}</span>'
+    inner = f'<span class="katex">{_slim(_ANNOTATION.sub("", m.group(0)))}</span>'
     return f'<span class="katex-display">{inner}</span>' if rendered.startswith('<span class="katex-display">') else inner
 
+
+
+_LEAF_IN_ROW = re.compile(r"<mrow><(mi|mn|mtext)((?: [^<>]*)?)>([^<]*)</\1></mrow>")
+_UPRIGHT_WORD = re.compile(r'<mrow>((?:<mi mathvariant="normal">[^<]</mi>){2,})</mrow>')  # \mathrm{gap}
+
+
+def _slim(math: str) -> str:
+    r"""Fewer elements, the same layout: ``<semantics>`` left holding one child (its TeX annotation
+    gone) is unwrapped, and so is an ``<mrow>`` around a single identifier, number or text; an upright
+    word KaTeX writes letter by letter (``\mathrm{gap}``) becomes one ``<mi>``, upright as every
+    identifier of more than one letter is."""
+    if "<semantics>" in math and "<annotation" not in math:
+        math = math.replace("<semantics>", "", 1).replace("</semantics>", "", 1)
+    math = _UPRIGHT_WORD.sub(lambda m: "<mi>" + re.sub(r"<[^>]+>", "", m.group(1)) + "</mi>", math)
+    return _LEAF_IN_ROW.sub(r"<\1\2>\3</\1>", math)
 
 
 def inline_math(light: str) -> str:
