@@ -40,8 +40,9 @@ def mkdocs_build(project: Path, site: Path, *, strict: bool = True, env: dict[st
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The real site, built once with --strict."""
-    build = mkdocs_build(ROOT, tmp_path_factory.mktemp("site") / "site")
+    """The real site, built once with --strict (into $STUDYLOG_SITE_DIR when set: CI publishes the tested build)."""
+    target = os.environ.get("STUDYLOG_SITE_DIR")
+    build = mkdocs_build(ROOT, Path(target) if target else tmp_path_factory.mktemp("site") / "site")
     return build
 
 

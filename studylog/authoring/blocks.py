@@ -8,7 +8,9 @@ Only what the math conversion needs is recognized:
   exactly as they are;
 * kramdown's ``* TOC`` + ``{:toc}``, block attribute lists on a line of their own (``{: .class}``,
   ``{:.class}``, ``{:#id}``, ``{:name: .class}``), ``{::options … /}`` and Liquid ``{% raw %}`` /
-  ``{% endraw %}`` lines are dropped (MkDocs renders a table of contents itself);
+  ``{% endraw %}`` lines (in code too: Jekyll removes them there as well) are dropped (MkDocs renders
+  a table of contents itself); the text lines between such a ``{% raw %}`` and its ``{% endraw %}``
+  are marked ``raw`` (no Liquid is resolved there);
 * ``{::comment}`` … ``{:/comment}`` becomes an HTML comment and ``{::nomarkdown}`` … ``{:/nomarkdown}``
   raw HTML, both left untouched inside;
 * a line with a ``|`` in a paragraph that has a table separator line (``|---|:--:|``), or any line
@@ -26,10 +28,10 @@ from enum import Enum
 
 from studylog.authoring.errors import ConversionError
 
+from studylog.markup import fence_end, fence_opening
+
 __all__ = ["Line", "LineKind", "classify_lines"]
 
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
-_MATH_LANG = re.compile(r"^[ \t]*math(?![^\s`{])")  # the language the engine's scanner reads as math
 _LIQUID_HIGHLIGHT = re.compile(r"^(?P<indent>[ \t]*)\{%-?\s*highlight\s+(?P<lang>[\w+#.-]+)[^%]*-?%\}\s*$")
 _LIQUID_END = re.compile(r"^[ \t]*\{%-?\s*endhighlight\s*-?%\}\s*$")
 _LIQUID_RAW = re.compile(r"^[ \t]*\{%-?\s*(?:raw|endraw)\s*-?%\}\s*$")
@@ -62,11 +64,7 @@ class Line:
     text: str
     table_row: bool = False
     math: str | None = None
-
-
-def _is_fence_close(line: str, marks: str) -> bool:
-    stripped = line.strip()
-    return len(stripped) >= len(marks) and set(stripped) == {marks[0]}
+    raw: bool = False
 
 
 def _code_blocks(lines: list[str], *, path: str, first_line: int) -> list[Line | None]:
@@ -74,17 +72,16 @@ def _code_blocks(lines: list[str], *, path: str, first_line: int) -> list[Line |
     out: list[Line | None] = [None] * len(lines)
     i = 0
     while i < len(lines):
-        fence = _FENCE.match(lines[i])
+        fence = fence_opening(lines[i])  # the page model's rule, so the site reads the same blocks
         liquid = _LIQUID_HIGHLIGHT.match(lines[i])
-        if fence and not (fence.group("marks")[0] == "`" and "`" in fence.group("info")):
-            marks = fence.group("marks")
-            end = next((j for j in range(i + 1, len(lines)) if _is_fence_close(lines[j], marks)), None)
+        if fence is not None:
+            end = fence_end(lines, i, fence.marks)
             if end is None:
                 raise ConversionError("the code fence opened here is never closed", path=path, line=first_line + i)
             for j in range(i, end + 1):
                 out[j] = Line(LineKind.CODE, lines[j])
-            if _MATH_LANG.match(fence.group("info")):
-                indent = fence.group("indent")
+            if fence.lang == "math":
+                indent = fence.indent
                 body = [ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : end]]
                 out[i] = Line(LineKind.CODE, lines[i], math="\n".join(body))
             i = end + 1
@@ -121,7 +118,10 @@ def _code_blocks(lines: list[str], *, path: str, first_line: int) -> list[Line |
 def _dropped(lines: list[str], marked: list[Line | None]) -> None:
     """Mark kramdown-only and Liquid raw lines (in place)."""
     for i, line in enumerate(lines):
-        if marked[i] is not None:
+        code = marked[i]
+        if code is not None:
+            if code.kind is LineKind.CODE and code.math is None and _LIQUID_RAW.match(line):
+                marked[i] = Line(LineKind.DROP, line)
             continue
         toc_item = _TOC_ITEM.match(line) and i + 1 < len(lines) and _TOC_IAL.match(lines[i + 1])
         if toc_item or _BLOCK_IAL.match(line) or _OPTIONS.match(line) or _LIQUID_RAW.match(line):
@@ -171,4 +171,13 @@ def classify_lines(lines: list[str], *, path: str, first_line: int) -> list[Line
     marked = _code_blocks(lines, path=path, first_line=first_line)
     _dropped(lines, marked)
     rows = _table_rows(lines, marked)
-    return [marked[i] or Line(LineKind.TEXT, line, i in rows) for i, line in enumerate(lines)]
+    out: list[Line] = []
+    raw = False
+    for i, line in enumerate(lines):
+        if marked[i] is not None:
+            if marked[i].kind is LineKind.DROP and _LIQUID_RAW.match(line):
+                raw = "endraw" not in line
+            out.append(marked[i])
+        else:
+            out.append(Line(LineKind.TEXT, line, i in rows, raw=raw))
+    return out

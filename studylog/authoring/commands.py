@@ -1,4 +1,4 @@
-r"""The ``studylog new`` and ``studylog import`` subcommands (argparse), for `cli` to mount.
+r"""The ``studylog new``, ``studylog import`` and ``studylog init`` subcommands (argparse), for `cli` to mount.
 
 Each command function takes the parsed arguments and returns the exit code: 0 on success, 1 when a
 log exists already or a post could not be converted (``FILE:LINE: message`` on stderr), and argparse's
@@ -19,11 +19,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from studylog.authoring.importer import import_posts
+from studylog.authoring.importer import run_import
 from studylog.authoring.new import create_log
+from studylog.authoring.project import create_project
 from studylog.errors import StudylogError
 
-__all__ = ["add_subcommands", "cmd_import", "cmd_new", "iso_date"]
+__all__ = ["add_subcommands", "cmd_import", "cmd_init", "cmd_new", "iso_date"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -75,14 +76,17 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    r"""``studylog import``: convert Jekyll posts into logs, printing ``PATH: N formulas found, N written (LOG)``.
+    r"""``studylog import``: move Jekyll posts into logs, printing ``PATH: N formulas found, N written (LOG)``.
 
     Args:
-        args: ``paths`` (posts and folders of posts), ``docs_dir``, ``force``.
+        args: ``paths`` (posts and folders of posts), ``docs_dir``, ``force``, and optionally
+            ``categories``, ``single_dollar``, ``site_root``, ``mkdocs_config``.
 
     Returns:
         0, or 1 if any post could not be converted or written (``FILE:LINE: message`` on stderr for
-        each; warnings are printed there too, as ``FILE:LINE: warning: message``).
+        each; warnings are printed there too, as ``FILE:LINE: warning: message``). The last line of
+        stdout sums it all up: posts, formulas found/written/marked imported, files copied, the
+        categories added to ``mkdocs.yml``, and the warnings by kind.
 
     Examples:
         >>> import tempfile
@@ -92,11 +96,24 @@ def cmd_import(args: argparse.Namespace) -> int:
         ...     args = argparse.Namespace(paths=[post], docs_dir=Path(tmp) / "docs", force=False)
         ...     cmd_import(args)  # doctest: +ELLIPSIS
         /.../2021-08-10-x.md: 1 formulas found, 1 written (/.../docs/blog/posts/2021-08-10-x.md)
+        studylog import: 1 posts imported, 0 failed; 1 formulas found, 1 written, 0 marked imported ...
         0
     """
+    config = getattr(args, "mkdocs_config", None)
+    if config is None and (args.docs_dir.parent / "mkdocs.yml").is_file():
+        config = args.docs_dir.parent / "mkdocs.yml"
+    report = run_import(
+        args.paths,
+        args.docs_dir,
+        force=args.force,
+        categories=getattr(args, "categories", None),
+        single_dollar=getattr(args, "single_dollar", True),
+        site_root=getattr(args, "site_root", None),
+        mkdocs_config=config,
+        old_url=getattr(args, "old_url", None),
+    )
     failed = False
-    categories = getattr(args, "categories", None)
-    for result in import_posts(args.paths, args.docs_dir, force=args.force, categories=categories):
+    for result in report.results:
         for note in result.notes:
             print(note, file=sys.stderr)
         if result.error is not None:
@@ -104,28 +121,36 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(result.error, file=sys.stderr)
         else:
             print(result.summary())
-            if result.target is not None:
-                _print_unimplemented(result.target)
+    for note in report.notes:
+        print(note, file=sys.stderr)
+    print(report.summary())
     return 1 if failed else 0
 
 
-def _print_unimplemented(log: Path) -> None:
-    """List the log's equations that no implementation verifies yet (the engine's verdicts)."""
-    from studylog.engine.check import EXEMPT, VERIFIED
-    from studylog.engine.verify import build_index, check_all, discover, load_config
+def cmd_init(args: argparse.Namespace) -> int:
+    r"""``studylog init``: create a new site of your own and print what to do next.
 
+    Returns:
+        0, or 1 when the folder is not empty or the package name is unusable (``PATH: message``).
+    """
     try:
-        config = load_config(Path.cwd())
-        index = build_index([log], config.root)
-        report = check_all(index, discover(config.implementations, config.root))
-    except StudylogError as exc:  # the import itself succeeded; say why the list is missing
-        print(f"{log}: cannot list the equations that need an implementation: {exc}", file=sys.stderr)
-        return
-    todo = [s for s in report.statuses if s.status not in (VERIFIED, EXEMPT, "prose")]
-    if todo:
-        print(f"{log}: {len(todo)} equation(s) need an implementation (add {{#id}} and @implements, or exempt them):")
-        for s in todo:
-            print(f"  {s.formula.path}:{s.formula.line}: {s.formula.latex.strip()}")
+        files = create_project(
+            args.target,
+            name=args.name,
+            url=args.url,
+            repo=args.repo,
+            package=args.package,
+            showcase=args.showcase,
+            categories=args.categories,
+        )
+    except StudylogError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{args.target}: {len(files)} files written. Next:")
+    print(f"  cd {args.target} && python3 -m venv .venv && .venv/bin/pip install -e . && npm install")
+    print("  .venv/bin/mkdocs build --strict")
+    print("  .venv/bin/studylog import path/to/_posts   # to move a Jekyll blog in")
+    return 0
 
 
 def add_subcommands(subparsers: Any) -> None:
@@ -165,9 +190,12 @@ def add_subcommands(subparsers: Any) -> None:
     imp = subparsers.add_parser(
         "import",
         help="convert Jekyll posts into logs",
-        description="Convert Jekyll (kramdown + MathJax) posts into logs: front matter for the blog plugin, "
-        "$...$ and $$...$$ into markdown-katex syntax. Prints 'PATH: N formulas found, N written' per post; "
-        "a post that cannot be converted is reported as FILE:LINE and nothing is written for it.",
+        description="Move Jekyll (kramdown + MathJax) posts into logs: front matter for the blog plugin; "
+        "$$...$$, \\\\(...\\\\), \\\\[...\\\\] and $...$ into markdown-katex syntax, every formula marked "
+        "{imported} until you link it; Liquid resolved; links to other posts pointed at their logs; local images "
+        "and files copied into the docs folder; the posts' categories added to mkdocs.yml. Prints 'PATH: N "
+        "formulas found, N written' per post and a summary; a post that cannot be converted is reported as "
+        "FILE:LINE and nothing is written for it.",
     )
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a post, or a folder of posts (e.g. _posts/)")
     imp.add_argument("--docs-dir", type=Path, default=Path("docs"), help="the site's docs folder (default: docs)")
@@ -181,4 +209,58 @@ def add_subcommands(subparsers: Any) -> None:
         help="a blog category for every log, replacing the posts' own (repeatable; the blog "
         "plugin's categories_allowed must list it)",
     )
+    imp.add_argument(
+        "--no-single-dollar",
+        dest="single_dollar",
+        action="store_false",
+        help="$...$ is not math (for a blog whose MathJax set-up leaves it out of inlineMath)",
+    )
+    imp.add_argument(
+        "--site-root",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the Jekyll site's folder, with _config.yml and the images (default: found above the posts)",
+    )
+    imp.add_argument(
+        "--mkdocs-config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the mkdocs.yml whose categories_allowed gets the posts' categories (default: next to the docs folder)",
+    )
+    imp.add_argument(
+        "--old-url",
+        default=None,
+        metavar="URL",
+        help="the old site's address, e.g. https://me.github.io (default: _config.yml's url and baseurl)",
+    )
     imp.set_defaults(func=cmd_import)
+
+    init = subparsers.add_parser(
+        "init",
+        help="create a new site of your own",
+        description="Create a new studylog project in TARGET (a new or empty folder): mkdocs.yml with your site's "
+        "name, URL and repository, pyproject.toml depending on studylog, your own implementation package with "
+        "one implemented formula, a first log that links it, and package.json for KaTeX. It builds with "
+        "'mkdocs build --strict' as it is; then 'studylog import' moves a Jekyll blog in.",
+    )
+    init.add_argument("target", type=Path, metavar="TARGET", help="the new project's folder")
+    init.add_argument("--name", required=True, help="the site's name (site_name)")
+    init.add_argument("--url", required=True, help="the site's address (site_url), e.g. https://me.github.io/logs/")
+    init.add_argument("--repo", required=True, help="the repository's address (repo_url), e.g. https://github.com/me/logs")
+    init.add_argument("--package", default=None, help="the implementation package (default: from TARGET's name)")
+    init.add_argument(
+        "--showcase",
+        action="store_true",
+        help="also copy studylog's Day-7 log, checked against studylog's own implementations (default: drop it)",
+    )
+    init.add_argument(
+        "--category",
+        dest="categories",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="a blog category (repeatable; default: 'Study log'; import adds the posts' own)",
+    )
+    init.set_defaults(func=cmd_init)

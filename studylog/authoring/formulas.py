@@ -18,7 +18,7 @@ from studylog.engine.scan import scan_text
 __all__ = ["Equation", "canonical_latex", "list_equations", "log_formulas", "missing_formulas"]
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\[^A-Za-z]|\S", re.DOTALL)
-_VERT = re.compile(r"\\vert(?![A-Za-z])")
+_VERT = re.compile(r"\\(?:vert|textbar)(?![A-Za-z])")
 _BIG_VERT = re.compile(r"\\Vert(?![A-Za-z])")
 _CONTROL_SPACE = re.compile(r"\\\s+")  # "\" + a line break is LaTeX's control space, like "\ "
 
@@ -34,8 +34,8 @@ def canonical_latex(latex: str) -> str:
     r"""``latex`` with its layout made canonical, to compare formulas as written by different hands.
 
     Whitespace is dropped except between a control word and a letter (``\eta g``) and in a control
-    space (``\`` and a line break is ``\ ``), and ``\vert`` / ``\Vert`` are spelled ``|`` / ``\|``
-    (how the converter writes them in table rows).
+    space (``\`` and a line break is ``\ ``), and ``\vert`` (or ``\textbar``) / ``\Vert`` are spelled
+    ``|`` / ``\|`` (how the converter writes them in table rows).
 
     Examples:
         >>> canonical_latex(r"W_{t+1} \leftarrow  W_t - \eta g_t") == canonical_latex(r"W_{t+1}\leftarrow W_t-\eta g_t")
@@ -59,7 +59,7 @@ def log_formulas(markdown: str, *, path: str = "<log>") -> list[tuple[int, str]]
     r"""``(line, latex)`` of every formula of a log in markdown-katex syntax, as the engine reads them.
 
     Examples:
-        >>> log_formulas("a $`x`$ b\n\n```math\ny = 1\n```\n")
+        >>> log_formulas("a $`x`${imported} b\n\n```math {imported}\ny = 1\n```\n")
         [(1, 'x'), (3, 'y = 1')]
     """
     return [(f.line, f.latex) for f in scan_text(markdown, path).formulas]

@@ -1,23 +1,27 @@
-r"""Find the formulas of a Jekyll (kramdown + MathJax) post, and the escapes to undo in them.
+r"""Find the formulas of a Jekyll (kramdown + MathJax) post: every delimiter MathJax renders on such a blog.
 
-A Jekyll post with ``use_math: true`` has two kinds of math:
-
-* ``$…$`` is **not** math to kramdown: it is ordinary text, which kramdown renders (undoing its
-  backslash escapes, ``\_`` → ``_``) before MathJax, in the browser, finds the dollars. Authors
-  therefore write ``\_``, ``\*`` and ``\|`` inside ``$…$`` to stop kramdown making emphasis or a table.
-* ``$$…$$`` is kramdown's math: its content is passed to MathJax verbatim. It is display math when
-  it stands alone on its line(s) (after any indentation, ``>`` or list marker), inline otherwise.
+* ``$$…$$`` is kramdown's math: display math when it stands alone on its line(s) (after any
+  indentation, ``>`` or list marker), inline otherwise; its content goes to MathJax verbatim.
+* ``\\(…\\)`` (MathJax's ``\(…\)`` written through kramdown) is inline math and ``\\[…\\]`` display
+  math; both are text to kramdown, like ``$…$`` (see `tokens` for the escapes undone in them). They
+  may run over several lines of one paragraph.
+* ``$…$`` is MathJax's inline math. Themes switch it on in their MathJax set-up (an include, not
+  ``_config.yml``), and nearly all do: it is on by default (``single_dollar=False`` turns it off).
 
 Rules for a single ``$`` (MathJax's pairing, with pandoc's currency guard):
 
-* ``\$`` is a literal dollar; so is a ``$`` after a digit (``100$``), before a space or the end of
-  the line, or in a pair that looks like prices: the opening ``$`` is followed by a digit and the
-  closing one follows a space or is followed by a digit (``$5 and $10``, ``$5-$10``);
-* a formula closes on its own line; in a table row it cannot cross a ``|`` that does not follow a
-  backslash (kramdown splits the cells first) and it cannot contain a code span; spaces inside are
-  allowed (``$ \eta $``), as in MathJax;
-* a ``$`` that opens a formula (followed by a letter, ``\``, ``{``, ``^`` or ``_``) with no closing
-  ``$`` on its line is an error, reported at that line.
+* ``\$`` is a literal dollar; so is a ``$`` after a digit (``100$``), one that ends its paragraph,
+  or in a pair that looks like prices: the opening ``$`` is followed by a digit and the closing one
+  is followed by a digit (``$5 and $10``, ``$5-$10``), or follows a space and opens a formula itself
+  (``$5 while $x$``); ``$1 = 1(1+1)/2 $`` is a formula, as MathJax reads it;
+* a formula closes on its own line or on a continuation line of the same paragraph (not a new list
+  item, heading, quote, table row or fence); in a table row it cannot cross a ``|`` that does not
+  follow a backslash (kramdown splits the cells first) and it cannot contain a code span; spaces inside
+  are allowed (``$ \eta $``), as in MathJax.
+
+A delimiter that opens no formula (an unclosed ``$`` before a letter, as in a stray ``$PATH``, an
+unclosed ``$$``, ``\\(`` or ``\\[``, or an empty ``$$ $$``) is kept as text and reported as a warning
+with its line: the page showed it as text too.
 
 Code spans, HTML comments and link destinations ``](…)`` are never searched for math. A backtick that
 opens no code span is written escaped (``\```), so that it cannot pair with the backticks of the
@@ -29,12 +33,28 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
-from studylog.authoring.errors import ConversionError, UnbalancedMathError
+from studylog.authoring.notes import Note, NoteKind
+from studylog.authoring.spans import BLANK_LINE, backtick_run, code_span_end, line_end, paren_end, plain_brackets_end
+from studylog.authoring.tokens import (
+    KRAMDOWN_ESCAPABLE,
+    PREFIX,
+    Delimiter,
+    Destination,
+    Dollar,
+    Math,
+    Newline,
+    Text,
+    Token,
+    Verbatim,
+    undo_escapes,
+)
 
 __all__ = [
     "KRAMDOWN_ESCAPABLE",
+    "PREFIX",
+    "Delimiter",
+    "Destination",
     "Dollar",
     "Math",
     "Newline",
@@ -45,148 +65,49 @@ __all__ = [
     "undo_escapes",
 ]
 
-#: characters kramdown (and its GFM parser: ``~``) un-escapes after a backslash in text
-KRAMDOWN_ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")
-#: escapes authors write inside math only to keep kramdown away from it: undone without a warning
-_MARKDOWN_ONLY = frozenset("_*|")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-#: what may precede a display formula on its line: indentation, blockquote marks, one list marker
-PREFIX = re.compile(r"^(?P<quote>[ \t]*(?:>[ \t]?)*)(?P<marker>(?:[*+-]|\d{1,9}[.)])[ \t]+)?$")
 _OPENS_FORMULA = re.compile(r"[A-Za-z\\{^_]")
-
-
-@dataclass(frozen=True)
-class Text:
-    """Ordinary text on one line (kramdown escapes still in it)."""
-
-    text: str
-    row: int  # 0-based line of the chunk
-
-
-@dataclass(frozen=True)
-class Newline:
-    """The end of a line."""
-
-
-@dataclass(frozen=True)
-class Verbatim:
-    """A code span, an HTML comment or a link destination: written exactly as it is."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Dollar:
-    r"""A literal dollar sign (``\$`` or a ``$`` that opens no formula)."""
-
-    source: str  # "$" or "\\$"
-
-
-@dataclass(frozen=True)
-class Math:
-    """One formula of the post."""
-
-    body: str  # as in the source, between the delimiters
-    delimiter: str  # "$" or "$$"
-    display: bool
-    line: int  # 1-based file line of the opening delimiter
-    row: int  # 0-based chunk line of the opening delimiter
-    table_row: bool
-    prefix: str  # for display formulas: what precedes the opening "$$" on its line
-
-    @property
-    def fenced(self) -> bool:
-        """Whether the log writes it as a math fence (display math, but not in a blockquote)."""
-        return self.display and ">" not in self.prefix
-
-
-Token = Text | Newline | Verbatim | Dollar | Math
-
-
-def undo_escapes(body: str, delimiter: str, *, table_row: bool) -> tuple[str, list[str]]:
-    r"""The LaTeX of a formula as MathJax was meant to see it, and the lossy escapes undone on the way.
-
-    Inside ``$…$`` every kramdown escape is undone, as kramdown did before MathJax saw the page:
-    ``\_`` → ``_``, ``\*`` → ``*``, ``\|`` → ``|`` and ``\\{`` → ``\{`` (the usual ones), but also
-    ``\{`` → ``{`` and a bare ``\\`` → ``\``, which the original page showed that way too; those are
-    returned so the caller can warn. ``\$`` stays ``\$`` (a dollar in LaTeX). Inside ``$$…$$``
-    kramdown passes the text through, so only ``\_`` and ``\*`` are undone (written out of habit; a
-    literal underscore or ``\*`` in math is never meant) and ``\|``, ``\{``, ``\}``, ``\\`` keep their
-    LaTeX meaning. In a table row, first of all, every ``\|`` becomes ``|``, as kramdown's table
-    parser does before it splits the cells (so ``\\|`` gives LaTeX's ``\|`` in ``$$…$$``).
-
-    Args:
-        body: the formula's source text between its delimiters.
-        delimiter: ``"$"`` or ``"$$"``.
-        table_row: whether the formula sits in a table row.
-
-    Returns:
-        The LaTeX, and the escapes (e.g. ``"\{"``) whose undoing changes what LaTeX would render.
-
-    Examples:
-        >>> undo_escapes(r"x\_i \* y \| z", "$", table_row=False)
-        ('x_i * y | z', [])
-        >>> undo_escapes(r"\{a\} \\{b\\}", "$", table_row=False)
-        ('{a} \\{b\\}', ['\\{', '\\}'])
-        >>> undo_escapes(r"\|x\|_2 + a\_1", "$$", table_row=False)
-        ('\\|x\\|_2 + a_1', [])
-    """
-    if table_row:
-        body = body.replace("\\|", "|")  # kramdown's table parser does this before anything else sees the cell
-    out: list[str] = []
-    lossy: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch != "\\" or i + 1 >= len(body):
-            out.append(ch)
-            i += 1
-            continue
-        nxt = body[i + 1]
-        if delimiter == "$" and nxt in KRAMDOWN_ESCAPABLE and nxt != "$":
-            out.append(nxt)
-            # "\\{" is how a kramdown author writes LaTeX's "\{": only a bare "\\" (a LaTeX line break) is lost
-            after = body[i + 2 : i + 3]
-            meant_for_kramdown = nxt in _MARKDOWN_ONLY or (nxt == "\\" and after.strip() != "")
-            if not meant_for_kramdown and "\\" + nxt not in lossy:
-                lossy.append("\\" + nxt)
-        elif delimiter == "$$" and nxt in "_*":
-            out.append(nxt)
-        else:
-            out.append(body[i : i + 2])
-        i += 2
-    return "".join(out), lossy
+#: a line that starts a new block: a formula does not run on into it
+_BLOCK_START = re.compile(r"^[ \t]*(?:[*+-][ \t]|\d{1,9}[.)][ \t]|#|\||```|~~~|$)")
+_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)*")
 
 
 class _Scanner:
     """One pass over a chunk of text lines (no code blocks in it)."""
 
     def __init__(
-        self, chunk: str, *, table_rows: frozenset[int], first_line: int, path: str, references: frozenset[str]
+        self,
+        chunk: str,
+        *,
+        table_rows: frozenset[int],
+        first_line: int,
+        path: str,
+        references: frozenset[str],
+        single_dollar: bool,
     ) -> None:
         self.s = chunk
         self.n = len(chunk)
         self.table_rows = table_rows
         self.first_line = first_line
         self.path = path
+        self.single_dollar = single_dollar
         self.starts = [0] + [i + 1 for i, c in enumerate(chunk) if c == "\n"]
         self.tokens: list[Token] = []
+        self.notes: list[Note] = []
         self.buf: list[str] = []
         self.references = references
         self.escape_at: set[int] = set()  # positions of "]" that close plain (escaped) brackets
+        self.single_end = 0  # the index after the last $…$ formula found
 
-    # ---------------------------------------------------------------- positions
+    # ---------------------------------------------------------------- positions and output
     def row(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
 
     def line(self, pos: int) -> int:
         return self.first_line + self.row(pos)
 
-    def line_end(self, pos: int) -> int:
-        end = self.s.find("\n", pos)
-        return self.n if end == -1 else end
+    def warn(self, pos: int, kind: NoteKind, message: str) -> None:
+        self.notes.append(Note(self.path, self.line(pos), message, kind))
 
-    # ---------------------------------------------------------------- output
     def flush(self, pos: int) -> None:
         if self.buf:
             self.tokens.append(Text("".join(self.buf), self.row(pos - 1)))
@@ -196,199 +117,195 @@ class _Scanner:
         self.flush(pos)
         self.tokens.append(token)
 
-    # ---------------------------------------------------------------- pieces
-    def _run(self, i: int) -> int:
-        """Length of the backtick run starting at ``i``."""
-        k = i
-        while k < self.n and self.s[k] == "`":
-            k += 1
-        return k - i
-
-    def code_span_end(self, i: int) -> int | None:
-        """End of the code span opened by the backtick run at ``i`` (None when it is not closed)."""
-        run = self._run(i)
-        ticks = "`" * run
-        k = i + run
-        blank = _BLANK_LINE.search(self.s, k)
-        limit = blank.start() if blank else self.n
-        while True:
-            k = self.s.find(ticks, k, limit)
-            if k == -1:
-                return None
-            after = k + run
-            if (after >= self.n or self.s[after] != "`") and self.s[k - 1] != "`":
-                return after
-            k = after
-            while k < self.n and self.s[k] == "`":
-                k += 1
-
-    def paren_end(self, i: int) -> int | None:
-        """End of the link destination ``(…)`` starting at ``i`` on its line (None when unclosed)."""
-        depth = 0
-        k, end = i, self.line_end(i)
-        while k < end:
-            c = self.s[k]
-            k += 1
-            if c == "\\":
-                k += 1
-            elif c == "(":
-                depth += 1
-            elif c == ")":
-                depth -= 1
-                if depth == 0:
-                    return k
-        return None
-
-    def plain_brackets_end(self, i: int) -> int | None:
-        """The "]" closing the "[" at ``i`` when the pair is plain text (kramdown shows it as is), else None.
-
-        Links ``[a](u)``, references ``[a][r]`` and known ``[r]``, definitions ``[r]: u``, footnotes
-        ``[^1]``, task boxes ``[ ]``/``[x]`` and ``[eq:id]`` are not plain: written as they are, they
-        keep their meaning; a plain pair is written escaped so that no Markdown extension (e.g.
-        mkdocs-autorefs) takes it for a reference.
-        """
-        s, depth, k, end = self.s, 0, i, self.line_end(i)
-        while k < end:
-            c = s[k]
-            if c == "\\":
-                k += 2
-                continue
-            depth += {"[": 1, "]": -1}.get(c, 0)
-            if depth == 0:
-                break
-            k += 1
-        else:
-            return None
-        label = s[i + 1 : k]
-        after = s[k + 1 : k + 2]
-        before = s[self.starts[self.row(i)] : i]
-        if after in ("(", "[") or (after == ":" and not before.strip()) or (i > 0 and s[i - 1] in "]!"):
-            return None
-        if label.strip() in ("", "x", "X") or label.startswith(("^", "eq:")):
-            return None
-        if " ".join(label.lower().split()) in self.references:
-            return None
-        return k
-
     def display_prefix(self, i: int) -> str | None:
         """What precedes position ``i`` on its line, if a display formula may start there."""
-        start = self.starts[self.row(i)]
-        prefix = self.s[start:i]
+        prefix = self.s[self.starts[self.row(i)] : i]
         return prefix if PREFIX.match(prefix) else None
 
-    def double(self, i: int) -> Math:
-        """The ``$$…$$`` formula opened at ``i``."""
+    def continues(self, newline: int) -> bool:
+        """Whether the line after the newline at ``newline`` continues the same paragraph (a formula may run on)."""
+        start = newline + 1
+        if start >= self.n or self.row(start) in self.table_rows:
+            return False
+        current = self.s[self.starts[self.row(newline)] : newline]
+        nxt = self.s[start : line_end(self.s, start)]
+        quote = _QUOTE.match(nxt).end()
+        if quote and not _QUOTE.match(current).end():
+            return False  # a blockquote starts
+        return not _BLOCK_START.match(nxt[quote:])
+
+    # ---------------------------------------------------------------- formulas
+    def unquote(self, i: int, body: str) -> str:
+        """``body`` of a formula opened at ``i`` without the quote marks its continuation lines start with."""
+        depth = self.s[self.starts[self.row(i)] : i].count(">")
+        if not depth or "\n" not in body:
+            return body
+        marks = re.compile(rf"^[ \t]*(?:>[ \t]?){{1,{depth}}}", re.MULTILINE)
+        first, _, rest = body.partition("\n")
+        return first + "\n" + marks.sub("", rest)
+
+    def _math(self, i: int, body: str, delimiter: Delimiter, end: int) -> Math:
+        """The formula opened at ``i`` whose closing delimiter ends at ``end``: display when alone on its line(s)."""
+        body = self.unquote(i, body)
         prefix = self.display_prefix(i)
+        display = prefix is not None and not self.s[end : line_end(self.s, end)].strip()
+        row = self.row(i)
+        return Math(body, delimiter, display, self.line(i), row, row in self.table_rows, prefix if display else "")
+
+    def double(self, i: int) -> tuple[Math | None, int]:
+        """The ``$$…$$`` formula opened at ``i`` and the index after it; None when it is kept as text."""
         j = self.s.find("$$", i + 2)
-        if j != -1 and prefix is None and _BLANK_LINE.search(self.s, i + 2, j):
+        if j != -1 and self.display_prefix(i) is None and BLANK_LINE.search(self.s, i + 2, j):
             j = -1  # inline math does not cross a paragraph break
         if j == -1:
-            raise UnbalancedMathError(
-                "unbalanced '$$': this formula is never closed", path=self.path, line=self.line(i)
-            )
+            self.warn(i, NoteKind.UNBALANCED, "'$$' opens no formula (it is never closed): kept as text")
+            return None, i + 2
         body = self.s[i + 2 : j]
         if not body.strip():
-            raise ConversionError("empty formula '$$$$'", path=self.path, line=self.line(i))
-        end = j + 2
-        rest = self.s[end : self.line_end(end)]
-        display = prefix is not None and not rest.strip()
-        row = self.row(i)
-        return Math(body, "$$", display, self.line(i), row, row in self.table_rows, prefix if display else "")
+            self.warn(i, NoteKind.EMPTY_FORMULA, "empty formula '$$$$': kept as text")
+            return None, j + 2
+        return self._math(i, body, Delimiter.DOUBLE, j + 2), j + 2
+
+    def backslashed(self, i: int, delimiter: Delimiter) -> tuple[Math | None, int]:
+        r"""The ``\\(…\\)`` or ``\\[…\\]`` formula opened at ``i`` and the index after it (None: kept as text)."""
+        s, n, closing = self.s, self.n, delimiter.closing
+        in_table = self.row(i) in self.table_rows
+        k = i + 3
+        while k < n:
+            if s.startswith(closing, k):
+                body = s[i + 3 : k]
+                if not body.strip():
+                    self.warn(i, NoteKind.EMPTY_FORMULA, f"empty formula '{delimiter}{closing}': kept as text")
+                    return None, k + 3
+                math = self._math(i, body, delimiter, k + 3)
+                if delimiter is Delimiter.BRACKET and not math.display:
+                    self.warn(
+                        i,
+                        NoteKind.INLINE_DISPLAY,
+                        "display math '\\\\[...\\\\]' inside a sentence is written as inline math",
+                    )
+                return math, k + 3
+            c = s[k]
+            if c == "\n" and not self.continues(k):
+                break
+            if c == "|" and in_table:
+                break
+            k += 2 if c == "\\" else 1
+        self.warn(i, NoteKind.UNBALANCED, f"'{delimiter}' opens no formula (no '{closing}' closes it): kept as text")
+        return None, i + 3
 
     def single(self, i: int) -> Math | None:
         """The ``$…$`` formula opened at ``i``, or None when this ``$`` is a literal dollar."""
         s, n = self.s, self.n
         prev = s[i - 1] if i > 0 else ""
         nxt = s[i + 1] if i + 1 < n else ""
-        if prev.isdigit() or nxt in ("", "\n"):
+        if prev.isdigit() or nxt == "":
             return None
+        opener = nxt  # the formula's first character (on the next line when the "$" ends its line)
+        if nxt == "\n":
+            opener = s[i + 2 : line_end(s, i + 2)].lstrip()[:1] if self.continues(i + 1) else ""
+            if not _OPENS_FORMULA.match(opener):
+                return None
         row = self.row(i)
         in_table = row in self.table_rows
+        crossed = False  # whether the search went on to a continuation line
         k = i + 1
-        while k < n and s[k] != "\n":
+        while k < n:
             c = s[k]
-            if c == "\\":
+            if c == "\n":
+                if in_table or not _OPENS_FORMULA.match(opener) or not self.continues(k):
+                    break
+                crossed = True
+            elif crossed and s.startswith("](", k) and (end := paren_end(s, k + 1)) is not None:
+                k = end  # a link destination is no text MathJax sees
+                continue
+            elif c == "\\":
                 k += 1 if k + 1 < n and s[k + 1] == "\n" else 2
                 continue
-            if (
-                (c == "|" and in_table and s[k - 1] != "\\")
-                or (c == "`" and self.code_span_end(k) is not None)
+            elif (
+                (c == "|" and self.row(k) in self.table_rows and s[k - 1] != "\\")
+                or (c == "`" and code_span_end(s, k) is not None)
                 or s.startswith("$$", k)
             ):
                 break
-            if c == "$":
+            elif c == "$":
                 after = s[k + 1] if k + 1 < n else ""
-                if nxt.isdigit() and (s[k - 1].isspace() or after.isdigit()):
-                    return None  # prices: $5 and $10, $5-$10
+                if nxt.isdigit() and (after.isdigit() or s[k - 1].isspace() and (after.isalpha() or after == "\\")):
+                    return None  # prices: $5 and $10, $5-$10, $5 while $x$
                 body = s[i + 1 : k]
                 if not body.strip():
                     return None
-                return Math(body, "$", False, self.line(i), row, in_table, "")
+                self.single_end = k + 1
+                return Math(self.unquote(i, body), Delimiter.DOLLAR, False, self.line(i), row, in_table, "")
             k += 1
-        if _OPENS_FORMULA.match(nxt):
-            raise UnbalancedMathError(
-                "unbalanced '$': no closing '$' on this line (write \\$ for a dollar sign)",
-                path=self.path,
-                line=self.line(i),
+        if _OPENS_FORMULA.match(opener):
+            self.warn(
+                i,
+                NoteKind.UNBALANCED,
+                f"'$' before '{s[i + 1 : i + 12].split(chr(10))[0]}' opens no formula (no closing '$' in its "
+                "paragraph): kept as text",
             )
         return None
 
     # ---------------------------------------------------------------- driver
-    def run(self) -> list[Token]:
-        s, n = self.s, self.n
-        i = 0
-        while i < n:
-            c = s[i]
-            if c == "\n":
-                self.emit(Newline(), i)
-                i += 1
-            elif c == "\\" and i + 1 < n and s[i + 1] != "\n":
-                if s[i + 1] == "$":
-                    self.emit(Dollar("\\$"), i)
-                else:
-                    self.buf.append(s[i : i + 2])
-                i += 2
-            elif c == "`":
-                end = self.code_span_end(i)
-                if end is None:  # a literal backtick: escaped, so that no backtick of the log's math can pair with it
-                    run = self._run(i)
-                    self.buf.append("\\`" * run)
-                    i += run
-                else:
-                    self.emit(Verbatim(s[i:end]), i)
-                    i = end
-            elif s.startswith("<!--", i) and (close := s.find("-->", i + 4)) != -1:
-                self.emit(Verbatim(s[i : close + 3]), i)
-                i = close + 3
-            elif c == "[" and (close := self.plain_brackets_end(i)) is not None:
-                self.buf.append("\\[")
-                self.escape_at.add(close)
-                i += 1
-            elif c == "]" and i in self.escape_at:
-                self.buf.append("\\]")
-                i += 1
-            elif s.startswith("](", i) and (end := self.paren_end(i + 1)) is not None:
-                self.buf.append("]")
-                self.emit(Verbatim(s[i + 1 : end]), i + 1)
-                i = end
-            elif s.startswith("$$", i):
-                math = self.double(i)
-                self.emit(math, i)
-                i = s.find("$$", i + 2) + 2
-                if math.display:
-                    i = self.line_end(i)  # drop trailing spaces after a display formula
-            elif c == "$":
-                math = self.single(i)
-                if math is None:
-                    self.emit(Dollar("$"), i)
-                    i += 1
-                else:
-                    self.emit(math, i)
-                    i += len(math.body) + 2
+    def step(self, i: int) -> int:
+        """Scan what starts at ``i``; the index after it."""
+        s = self.s
+        c = s[i]
+        if c == "\n":
+            self.emit(Newline(), i)
+            return i + 1
+        for delimiter in (Delimiter.PAREN, Delimiter.BRACKET):
+            if s.startswith(delimiter.value, i):
+                math, end = self.backslashed(i, delimiter)
+                self.emit(math or Dollar(s[i:end]), i)
+                return end
+        if c == "\\" and i + 1 < self.n and s[i + 1] != "\n":
+            if s[i + 1] == "$":
+                self.emit(Dollar("\\$"), i)
             else:
-                self.buf.append(c)
-                i += 1
-        self.flush(n)
+                self.buf.append(s[i : i + 2])
+            return i + 2
+        if c == "`":
+            end = code_span_end(s, i)
+            if end is None:  # a literal backtick: escaped, so that no backtick of the log's math can pair with it
+                run = backtick_run(s, i)
+                self.buf.append("\\`" * run)
+                return i + run
+            self.emit(Verbatim(s[i:end]), i)
+            return end
+        if s.startswith("<!--", i) and (close := s.find("-->", i + 4)) != -1:
+            self.emit(Verbatim(s[i : close + 3]), i)
+            return close + 3
+        if c == "[" and (close := plain_brackets_end(s, i, self.starts[self.row(i)], self.references)) is not None:
+            self.buf.append("\\[")
+            self.escape_at.add(close)
+            return i + 1
+        if c == "]" and i in self.escape_at:
+            self.buf.append("\\]")
+            return i + 1
+        if s.startswith("](", i) and (end := paren_end(s, i + 1)) is not None:
+            self.buf.append("]")
+            self.emit(Destination(s[i + 1 : end], self.row(i + 1)), i + 1)
+            return end
+        if s.startswith("$$", i):
+            math, end = self.double(i)
+            self.emit(math or Dollar(s[i:end]), i)
+            if math is not None and math.display:
+                end = line_end(s, end)  # drop trailing spaces after a display formula
+            return end
+        if c == "$":
+            math = self.single(i) if self.single_dollar else None
+            self.emit(math or Dollar("$"), i)
+            return i + 1 if math is None else self.single_end
+        self.buf.append(c)
+        return i + 1
+
+    def run(self) -> list[Token]:
+        i = 0
+        while i < self.n:
+            i = self.step(i)
+        self.flush(self.n)
         return self.tokens
 
 
@@ -399,6 +316,8 @@ def scan_math(
     first_line: int = 1,
     path: str = "<post>",
     references: frozenset[str] = frozenset(),
+    single_dollar: bool = True,
+    notes: list[Note] | None = None,
 ) -> list[Token]:
     r"""Split a chunk of a post's text lines (no code blocks) into text, verbatim pieces, dollars and formulas.
 
@@ -408,18 +327,29 @@ def scan_math(
         first_line: the file line of the chunk's first line (for messages and `line`).
         path: the post's name, for messages.
         references: the post's reference-link labels (lower case, single spaces): ``[label]`` stays a link.
+        single_dollar: whether ``$…$`` is math (MathJax's ``inlineMath`` holds ``['$','$']``).
+        notes: where to append the warnings (delimiters kept as text); None drops them.
 
     Returns:
         The tokens, in order.
-
-    Raises:
-        UnbalancedMathError: if a ``$`` or ``$$`` opens a formula that is not closed.
-        ConversionError: for an empty ``$$$$``.
 
     Examples:
         >>> [t.body for t in scan_math(r"$\eta$ costs $5 and $10; `$x$` is code") if isinstance(t, Math)]
         ['\\eta']
         >>> [(t.body, t.display) for t in scan_math("* $$x^2$$\n* text $$y$$ more") if isinstance(t, Math)]
         [('x^2', True), ('y', False)]
+        >>> [(t.body, t.display) for t in scan_math("a \\\\(x_1\\\\) b\n\\\\[\ny\n\\\\]") if isinstance(t, Math)]
+        [('x_1', False), ('\ny\n', True)]
     """
-    return _Scanner(chunk, table_rows=table_rows, first_line=first_line, path=path, references=references).run()
+    scanner = _Scanner(
+        chunk,
+        table_rows=table_rows,
+        first_line=first_line,
+        path=path,
+        references=references,
+        single_dollar=single_dollar,
+    )
+    tokens = scanner.run()
+    if notes is not None:
+        notes.extend(scanner.notes)
+    return tokens

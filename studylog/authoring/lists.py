@@ -5,6 +5,7 @@ spaces: ``* a`` / ``  * b``. Python-Markdown, which builds the site, needs 4 spa
 otherwise flattens ``b`` into a sibling of ``a``. `reindent_lists` moves every nested item, its
 continuation lines and its fenced blocks (code and ```` ```math ````) to 4 spaces per level, keeping
 the structure CommonMark gives the original; 4-space nesting reads the same in CommonMark (GitHub).
+Tabs inside fenced code stay tabs (a Makefile's recipe needs them).
 
 Rules (CommonMark's, simplified): a line belongs to the deepest open item whose text column it
 reaches; after a blank line, a line that reaches no open item ends the lists; a non-blank line right
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from studylog.markup import FenceOpening, fence_end, fence_opening
 
 __all__ = ["INDENT", "reindent_lists"]
 
@@ -22,7 +24,6 @@ __all__ = ["INDENT", "reindent_lists"]
 INDENT = 4
 
 _ITEM = re.compile(r"^(?P<indent> *)(?P<marker>[*+-]|\d{1,9}[.)])(?P<space> +|$)(?P<rest>.*)$")
-_FENCE = re.compile(r"^(?P<indent> *)(?P<marks>`{3,}|~{3,})")
 _ENDS_LISTS = re.compile(r"^(?:#{1,6}(?:\s|$)|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$)")
 
 
@@ -47,8 +48,9 @@ def _indent(line: str) -> int:
 
 
 def _shift(line: str, delta: int) -> str:
+    """``line`` moved ``delta`` columns; tabs after its leading spaces (code's own indentation) are kept."""
     if delta >= 0:
-        return " " * delta + line if line.strip() else line
+        return " " * delta + line if line.strip() and delta else line
     return line[min(-delta, _indent(line)) :]
 
 
@@ -98,8 +100,8 @@ class _Reindenter:
                 self.after_blank = True
                 i += 1
                 continue
-            fence = _FENCE.match(line)
-            if fence:
+            fence = fence_opening(line)
+            if fence is not None:
                 i = self.fenced_block(lines, i, fence)
                 continue
             item = _ITEM.match(line)
@@ -115,19 +117,15 @@ class _Reindenter:
             i += 1
         return self.out
 
-    def fenced_block(self, lines: list[str], i: int, fence: re.Match[str]) -> int:
+    def fenced_block(self, lines: list[str], i: int, fence: FenceOpening) -> int:
         """Shift a fenced block as a whole with its opening line; the index after its closing line."""
-        marks = fence.group("marks")
-        indent = len(fence.group("indent"))
+        indent = len(fence.indent)
         delta = self.new_indent(indent, lazy_ok=False) - indent
-        end = i + 1
-        while end < len(lines):
-            stripped = lines[end].strip()
-            if len(stripped) >= len(marks) and set(stripped) == {marks[0]}:
-                break
-            end += 1
+        closing = fence_end(lines, i, fence.marks)
+        end = len(lines) if closing is None else closing
         for j in range(i, min(end, len(lines) - 1) + 1):
-            self.out.append(_shift(_expand(lines[j]), delta))
+            line = lines[j] if j > i else _expand(lines[j])  # the fence's own lines keep their tabs
+            self.out.append(_shift(line, delta))
         self.after_blank = False
         return end + 1
 

@@ -2,10 +2,14 @@ r"""Write a post's scanned tokens back as a log's Markdown (markdown-katex's mat
 
 * inline formulas become $`…`$ (on one line);
 * display formulas become a ```` ```math ```` fence indented like the list item they sit in (a list
-  item holding only the formula keeps its marker on a line of its own); in a blockquote, where the
-  site reads no fence, they are written as inline math (and the converter says so);
+  item holding only the formula keeps its marker on a line of its own); in a blockquote the fence
+  keeps the quote marks (`quotes.unquote_math` then makes the quote an HTML one the site reads);
+* imported formulas that would need an id on the site (every display formula, and inline formulas
+  that state a relation, by the engine's own rule) are marked ``{imported}`` (see `IMPORTED_ATTRS`);
+  a ``{`` right after inline math is written ``\{`` so that it is not read as the formula's attributes;
 * in a table row, ``|`` inside a formula becomes ``\vert`` and ``\|`` becomes ``\Vert``, which KaTeX
   renders identically and no Markdown table parser mistakes for a cell border;
+* text and link destinations go through the caller's `Rewriter` first (Liquid, links, files);
 * in text, kramdown's escapes that Python-Markdown does not know are undone (``\$``, ``\:``, ``\"``,
   ``\'``, ``\=``, ``\|`` outside tables; ``\<`` becomes ``&lt;``) and inline attribute lists
   (``{: .class}``, ``{:width="50%"}``) are dropped; a literal ``$`` just before a backtick is written
@@ -18,31 +22,80 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
-from studylog.authoring.kramdown_math import PREFIX, Dollar, Math, Newline, Text, Token, Verbatim, undo_escapes
+from typing import Protocol
 
-__all__ = ["Written", "table_safe", "write_tokens"]
+from studylog.authoring.katex_compat import in_text_command, katex_compatible
+from studylog.authoring.tokens import PREFIX, Destination, Dollar, Math, Newline, Text, Token, Verbatim, undo_escapes
+from studylog.engine.scan import Formula
+
+__all__ = ["IMPORTED_ATTRS", "Rewriter", "Written", "formula_latex", "needs_mark", "table_safe", "write_tokens"]
+
+#: the attributes of an imported formula not yet linked to an implementation (the site shows it "not yet checked")
+IMPORTED_ATTRS = "{imported}"
 
 _INLINE_IAL = re.compile(r"(?<!\\)\{:(?!:)[^{}\n]*\}")
 _TEXT_ESCAPES = {":": ":", '"': '"', "'": "'", "=": "=", "<": "&lt;"}
 _MORE = re.compile(r"^<!--\s*more\s*-->$")
 
 
+class Rewriter(Protocol):
+    """What the writer asks about the text around formulas (Liquid, links, local files)."""
+
+    def text(self, text: str, line: int) -> str:
+        """Ordinary text of the post's ``line``, as the log has it."""
+        ...
+
+    def destination(self, destination: str, line: int) -> str:
+        """A link destination ``(url "title")`` of the post's ``line``, as the log has it."""
+        ...
+
+
 @dataclass
 class Written:
-    """A chunk written as Markdown, the lossy escapes met in its formulas (``(line, escape)``), and
-    the lines of display formulas in a blockquote, written inline (the site reads no fence in a quote)."""
+    """A chunk written as Markdown, the lossy escapes met in its formulas (``(line, escape)``), and how
+    many formulas were marked imported."""
 
     markdown: str
     lossy: list[tuple[int, str]] = field(default_factory=list)
-    quoted_display: list[int] = field(default_factory=list)
+    marked: int = 0
+    braced: list[int] = field(default_factory=list)  # lines of formulas whose script commands got braces
+
+
+def formula_latex(math: Math) -> tuple[str, list[str], bool]:
+    r"""The LaTeX of a post's formula as MathJax read it, in a form KaTeX reads the same way.
+
+    Returns:
+        The LaTeX, the lossy kramdown escapes undone (`undo_escapes`), and whether a MathJax-only
+        spelling was rewritten for KaTeX (`katex_compatible`).
+    """
+    latex, lost = undo_escapes(math.body, math.delimiter, table_row=math.table_row)
+    braced = katex_compatible(latex)
+    return braced, lost, braced != latex
+
+
+def needs_mark(latex: str, *, display: bool) -> bool:
+    r"""Whether a formula written into a log needs an id there (so an imported one is marked ``{imported}``).
+
+    Display formulas always do; inline ones when they state a relation that is not a plain value
+    (`Formula.is_equation`, the engine's own rule).
+
+    Examples:
+        >>> needs_mark(r"\eta", display=False), needs_mark("k = 5", display=False), needs_mark("y = 2x", display=False)
+        (False, False, True)
+    """
+    return display or Formula(latex=latex, path="<import>", line=0, display=False).is_equation
 
 
 def table_safe(latex: str) -> str:
     r"""``latex`` with ``|`` spelled ``\vert`` and ``\|`` spelled ``\Vert`` (for formulas in table rows).
 
+    In a text command's braces (``\textrm{a|b}``) ``|`` becomes ``\textbar``, which text mode has.
+
     Examples:
         >>> table_safe(r"P(A|B) + \|x\|_2 + |y|")
         'P(A\\vert B) + \\Vert x\\Vert_2 + \\vert y\\vert'
+        >>> table_safe(r"[\textrm{data|process}] | x")
+        '[\\textrm{data\\textbar process}] \\vert  x'
     """
     out: list[str] = []
     i = 0
@@ -54,7 +107,7 @@ def table_safe(latex: str) -> str:
             i += 2
             continue
         elif latex[i] == "|":
-            word, i = r"\vert", i + 1
+            word, i = (r"\textbar" if in_text_command(latex, i) else r"\vert"), i + 1
         else:
             out.append(latex[i])
             i += 1
@@ -84,9 +137,10 @@ def _text(text: str, *, table_row: bool) -> str:
     return _INLINE_IAL.sub("", "".join(out))
 
 
-def _inline(latex: str) -> str:
+def _inline(latex: str, *, imported: bool) -> str:
     """$`…`$ on one line (the converter refuses formulas with a backtick before they get here)."""
-    return "$`" + " ".join(part.strip() for part in latex.split("\n")).strip() + "`$"
+    math = "$`" + " ".join(part.strip() for part in latex.split("\n")).strip() + "`$"
+    return math + IMPORTED_ATTRS if imported else math
 
 
 def _display_lines(latex: str) -> list[str]:
@@ -96,15 +150,24 @@ def _display_lines(latex: str) -> list[str]:
     return [line.rstrip() for line in lines if line.strip()]
 
 
-def _display(math: Math, latex: str) -> tuple[str, str]:
+def _display(math: Math, latex: str, *, imported: bool) -> tuple[str, str]:
     """``(opening, fence)``: what replaces the formula's prefix on its line, and the fence lines after it."""
     m = PREFIX.match(math.prefix)
     has_marker = bool(m and m.group("marker"))
     opening = math.prefix.rstrip() + " " if has_marker else ""
     fence_indent = re.sub(r"[^>\t]", " ", math.prefix) if has_marker else math.prefix
     body = [f"{fence_indent}{line}" for line in _display_lines(latex)]
-    fence = "\n".join([f"{fence_indent}```math", *body, f"{fence_indent}```"])
+    info = f"math {IMPORTED_ATTRS}" if imported else "math"
+    fence = "\n".join([f"{fence_indent}```{info}", *body, f"{fence_indent}```"])
     return opening, fence
+
+
+class _Identity:
+    def text(self, text: str, line: int) -> str:
+        return text
+
+    def destination(self, destination: str, line: int) -> str:
+        return destination
 
 
 def _next_char(tokens: list[Token], k: int) -> str:
@@ -116,15 +179,25 @@ def _next_char(tokens: list[Token], k: int) -> str:
     return ""
 
 
-def write_tokens(tokens: list[Token], *, table_rows: frozenset[int]) -> Written:
+def write_tokens(
+    tokens: list[Token],
+    *,
+    table_rows: frozenset[int],
+    first_line: int = 1,
+    rewriter: Rewriter | None = None,
+    mark_imported: bool = False,
+) -> Written:
     r"""Write scanned tokens as Markdown with markdown-katex math.
 
     Args:
         tokens: the tokens of one chunk (from `scan_math`).
         table_rows: 0-based lines of the chunk that are table rows.
+        first_line: the post's line of the chunk's first line (for the rewriter).
+        rewriter: rewrites text and link destinations (None: left as they are).
+        mark_imported: mark the formulas that need an id ``{imported}`` (see `needs_mark`).
 
     Returns:
-        The Markdown, and the lossy escapes met (see `undo_escapes`).
+        The Markdown, the lossy escapes met (see `undo_escapes`) and the number of formulas marked.
 
     Examples:
         >>> from studylog.authoring.kramdown_math import scan_math
@@ -135,33 +208,44 @@ def write_tokens(tokens: list[Token], *, table_rows: frozenset[int]) -> Written:
           y
           ```
     """
+    rewrite = rewriter or _Identity()
     out: list[str] = []
     lossy: list[tuple[int, str]] = []
-    quoted_display: list[int] = []
+    marked = 0
+    braced: list[int] = []
+    after_inline_math = False
     for k, tok in enumerate(tokens):
         if isinstance(tok, Newline):
             out.append("\n")
         elif isinstance(tok, Text):
-            out.append(_text(tok.text, table_row=tok.row in table_rows))
+            text = _text(rewrite.text(tok.text, first_line + tok.row), table_row=tok.row in table_rows)
+            out.append("\\" + text if after_inline_math and text.startswith("{") else text)
+        elif isinstance(tok, Destination):
+            out.append(rewrite.destination(tok.text, first_line + tok.row))
         elif isinstance(tok, Verbatim):
             out.append("<!-- more -->" if _MORE.match(tok.text) else tok.text)
         elif isinstance(tok, Dollar):
-            out.append("&#36;" if _next_char(tokens, k) == "`" else "$")
+            source = "$" if tok.source == "\\$" else tok.source
+            out.append(source[:-1] + "&#36;" if source.endswith("$") and _next_char(tokens, k) == "`" else source)
         elif isinstance(tok, Math):
-            latex, lost = undo_escapes(tok.body, tok.delimiter, table_row=tok.table_row)
+            latex, lost, changed = formula_latex(tok)
             lossy.extend((tok.line, escape) for escape in lost)
+            if changed:
+                braced.append(tok.line)
             if tok.table_row:
                 latex = table_safe(latex)
-            if tok.display and not tok.fenced:
-                quoted_display.append(tok.line)
+            imported = mark_imported and needs_mark(latex, display=tok.fenced)
+            marked += imported
             if not tok.fenced:
-                out.append(_inline(latex))
+                out.append(_inline(latex, imported=imported))
+                after_inline_math = True
                 continue
             written = "".join(out)
             line_start = written.rfind("\n") + 1
-            opening, fence = _display(tok, latex)
+            opening, fence = _display(tok, latex, imported=imported)
             out = [written[:line_start]]
             if opening:
                 out.append(opening + "\n")
             out.append(fence)
-    return Written("".join(out), lossy, quoted_display)
+        after_inline_math = False
+    return Written("".join(out), lossy, marked, braced)

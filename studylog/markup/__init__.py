@@ -11,7 +11,7 @@ only front-matter reader of the package, and it imports nothing of studylog but 
 """
 
 from studylog.markup.attrs import ID_RE, FormulaAttrs, parse_formula_attrs, parse_options
-from studylog.markup.blocks import BlockKind, Fence, fence_kind, fences
+from studylog.markup.blocks import BlockKind, Fence, FenceOpening, closes, code_mask, fence_end, fence_kind, fence_opening, fences
 from studylog.markup.frontmatter import FrontMatter, escape_meta, read_front_matter
 from studylog.markup.inline import InlineMath, Ref, inline_tokens
 from studylog.markup.page import Example, LogPage, parse_log, read_log
@@ -21,13 +21,18 @@ __all__ = [
     "BlockKind",
     "Example",
     "Fence",
+    "FenceOpening",
     "FormulaAttrs",
     "FrontMatter",
     "InlineMath",
     "LogPage",
     "Ref",
+    "closes",
+    "code_mask",
     "escape_meta",
+    "fence_end",
     "fence_kind",
+    "fence_opening",
     "fences",
     "inline_tokens",
     "parse_formula_attrs",

@@ -19,8 +19,66 @@ from enum import Enum
 from studylog.errors import MarkupError
 from studylog.markup.attrs import NO_ATTRS, FormulaAttrs, parse_formula_attrs, parse_options
 
-FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[^\s`{]*)[ \t]*(?P<rest>.*)$")
+_FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[^\s`{]*)[ \t]*(?P<rest>.*)$")
 _TRUE = {"1", "on", "true", "yes"}
+
+
+@dataclass(frozen=True)
+class FenceOpening:
+    """An opening fence line: its indentation, its run of backticks or tildes, language and the rest."""
+
+    indent: str
+    marks: str
+    lang: str
+    info: str  # what follows the language, stripped
+
+
+def fence_opening(line: str) -> FenceOpening | None:
+    """The opening fence on ``line``, or None. The package's one rule for where a fenced block starts.
+
+    A backtick fence's info string holds no backtick (CommonMark), so a line of inline code such as
+    ```` ```x``` ```` opens nothing.
+
+    >>> fence_opening("  ```math {#a}")
+    FenceOpening(indent='  ', marks='```', lang='math', info='{#a}')
+    >>> fence_opening("```x``` is code") is None
+    True
+    """
+    m = _FENCE_RE.match(line)
+    if m is None:
+        return None
+    indent, marks, lang, rest = m.group("indent", "fence", "lang", "rest")
+    if marks[0] == "`" and "`" in lang + rest:
+        return None
+    return FenceOpening(indent, marks, lang, rest.strip())
+
+
+def closes(line: str, marks: str) -> bool:
+    """Whether ``line`` closes a fence opened with ``marks``: only that character, at least as many."""
+    stripped = line.strip()
+    return stripped.startswith(marks) and set(stripped) == {marks[0]}
+
+
+def fence_end(lines: list[str], start: int, marks: str) -> int | None:
+    """The index of the line closing the fence opened at ``lines[start]`` (None: never closed)."""
+    return next((j for j in range(start + 1, len(lines)) if closes(lines[j], marks)), None)
+
+
+def code_mask(lines: list[str]) -> list[bool]:
+    """For each line, whether it belongs to a fenced block (its fences included; an unclosed fence runs to the end)."""
+    mask = [False] * len(lines)
+    i = 0
+    while i < len(lines):
+        opening = fence_opening(lines[i])
+        if opening is None:
+            i += 1
+            continue
+        end = fence_end(lines, i, opening.marks)
+        stop = len(lines) - 1 if end is None else end
+        for j in range(i, stop + 1):
+            mask[j] = True
+        i = stop + 1
+    return mask
 
 
 class BlockKind(Enum):
@@ -75,12 +133,12 @@ def fences(lines: list[str], *, path: str, first: int = 0, problems: list[Markup
     """
     i = first
     while i < len(lines):
-        m = FENCE_RE.match(lines[i])
-        if not m:
+        opening = fence_opening(lines[i])
+        if opening is None:
             i += 1
             continue
-        indent, marks, lang, rest = m.group("indent", "fence", "lang", "rest")
-        end = _closing(lines, i, marks)
+        indent, marks, lang, rest = opening.indent, opening.marks, opening.lang, opening.info
+        end = fence_end(lines, i, marks)
         if end is None:
             error = MarkupError(f"the {lang or 'code'} fence opened here is never closed", path=path, line=i + 1)
             if problems is None:
@@ -98,14 +156,5 @@ def fences(lines: list[str], *, path: str, first: int = 0, problems: list[Markup
                     raise
                 problems.append(exc)
         body = "\n".join(ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : end])
-        yield Fence(kind, lang, rest.strip(), body, i + 1, end + 1, indent, attrs, options)
+        yield Fence(kind, lang, rest, body, i + 1, end + 1, indent, attrs, options)
         i = end + 1
-
-
-def _closing(lines: list[str], start: int, marks: str) -> int | None:
-    """The index of the line closing the fence opened at ``start`` (a run of the same character)."""
-    for j in range(start + 1, len(lines)):
-        stripped = lines[j].strip()
-        if stripped.startswith(marks) and set(stripped) == {marks[0]}:
-            return j
-    return None

@@ -58,7 +58,7 @@ class FrontMatter:
         return 1
 
 
-class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+class _Loader(yaml.SafeLoader):  # the pure-Python loader: its messages say what it expected
     """YAML's safe loader, but a timestamp that is no date (``2026-02-30``) is an error at its line."""
 
     def construct_yaml_timestamp(self, node: yaml.Node) -> Any:

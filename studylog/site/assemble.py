@@ -65,8 +65,13 @@ def read_pages(root: Path, docs_dir: Path, model: SiteModel) -> list[MarkupError
     return fatal
 
 
+def prefetch_formulas(model: SiteModel, renderer: MathRenderer) -> None:
+    """Start rendering every formula of every log (Node works while the worker verifies and runs examples)."""
+    renderer.prefetch((f.latex, f.display) for page in model.pages.values() for f in page.scanned.formulas)
+
+
 def render_formulas(model: SiteModel, renderer: MathRenderer, progress: Progress) -> None:
-    """Render every formula of every log once (KaTeX errors become problems at the formula's line)."""
+    """Collect every formula's rendering (KaTeX errors become problems at the formula's line)."""
     todo = []
     for page in model.pages.values():
         for f in page.scanned.formulas:
@@ -174,11 +179,14 @@ def assemble(
     fatal = read_pages(root, docs_dir, model)
     if fatal:
         raise SiteError("\n".join(str(p) for p in fatal))
-    render_formulas(model, renderer, progress)
+    before = renderer.renders
+    prefetch_formulas(model, renderer)
     if options.verify:
         verify(model, runner)
     cache = ExampleCache(options.examples_cache_dir, root)
     run_examples(model, runner, cache, progress)
+    render_formulas(model, renderer, progress)
+    model.stats.rendered = renderer.renders - before
     if options.examples_cache_dir is not None:
         cache.prune(int(options.cache_max_mb * 1e6))
     return model

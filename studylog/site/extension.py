@@ -28,7 +28,7 @@ from studylog.site import render
 from studylog.site.context import RenderContext
 from studylog.site.examples import format_output
 from studylog.site.model import PageModel
-from studylog.site.sanitize import sanitize
+from studylog.site.sanitize import sanitize, sanitize_markdown
 from studylog.site.sheet import formula_sheet, sheet_line
 
 
@@ -124,9 +124,9 @@ class MathPreprocessor(Preprocessor):
             return render.error_block(f"{page.path}:{out.error_line or fence.line}: the example failed: {out.error}")
         key = (page.path, fence.line)
         if key not in ctx.formatted:
-            with _markdown_setup(ctx.md_setup):
+            with _markdown_setup(ctx.md_setup, self.ext):
                 html = format_output(self.md, fence, out)
-            clean, removed = sanitize(html)  # what an example prints is the log's content: same policy
+            clean, removed = sanitize(html, keep=ctx.trusted)  # the log's content: same policy; KaTeX kept
             if removed:
                 ctx.note(f"{page.path}:{fence.line}: removed unsafe HTML from the example's output: "
                          f"{', '.join(sorted(set(removed)))}")  # fmt: skip
@@ -144,11 +144,17 @@ class MathPreprocessor(Preprocessor):
             tokens = []
             with contextlib.suppress(Exception):
                 tokens = list(inline_tokens(line, line=line_no, path=page.path))
-        out, pos = [], 0
+        relexed = line != source
+        mine = [f for f in page.scanned.formulas if not f.display and f.line == line_no] if relexed else []
+        out, pos, k = [], 0, 0
         for token in tokens:
             out.append(line[pos : token.start])
             if isinstance(token, InlineMath):
-                formula = self.ctx.inline_formula(page, line_no, token.start)
+                if relexed:  # the k-th span of the line the host changed is the k-th formula of the source line
+                    formula = mine[k] if k < len(mine) and mine[k].latex == token.latex else None
+                    k += 1
+                else:
+                    formula = self.ctx.inline_formula(page, line_no, token.start)
                 out.append(self._stash(self._inline(formula)) if formula is not None else line[token.start : token.end])
             else:
                 out.append(self._stash(self._ref(token.id, page)))
@@ -182,9 +188,6 @@ class MathPreprocessor(Preprocessor):
         except Exception:  # noqa: BLE001 - foreign text keeps its own rendering
             return lines
         out = list(lines)
-        for fence in reversed(log.math):
-            html = self._foreign_math(fence.body, True)
-            out[fence.line - 1 : fence.end_line] = ["", fence.indent + self._stash(f'<div class="sl-formula"><div class="sl-math">{html}</div></div>'), ""]
         by_line: dict[int, list[InlineMath | Ref]] = {}
         for t in [*log.inline, *log.refs]:
             by_line.setdefault(t.line, []).append(t)
@@ -198,6 +201,10 @@ class MathPreprocessor(Preprocessor):
                 pos = t.end
             parts.append(line[pos:])
             out[line_no - 1] = "".join(parts)
+        # fences last: replacing one changes the number of lines, which the inline tokens' line numbers assume
+        for fence in reversed(log.math):
+            html = self._foreign_math(fence.body, True)
+            out[fence.line - 1 : fence.end_line] = ["", fence.indent + self._stash(f'<div class="sl-formula"><div class="sl-math">{html}</div></div>'), ""]
         return out
 
     def _foreign_math(self, tex: str, display: bool) -> str:
@@ -211,10 +218,10 @@ class MathPreprocessor(Preprocessor):
 
 
 class SanitizePostprocessor(Postprocessor):
-    """Clean the author's HTML (`studylog.site.sanitize`) before the raw-HTML stash is restored.
+    """Clean the author's HTML (`studylog.site.sanitize.sanitize_markdown`) before the stash is restored.
 
-    Blocks studylog stashed itself are skipped (trusted by value): KaTeX output is large and made
-    with ``trust`` off.
+    The author's stashed blocks are cleaned in place, as one document; the blocks studylog stashed
+    itself (KaTeX output, made with ``trust`` off) are passed through by value.
     """
 
     def __init__(self, md: Markdown, ext: StudylogExtension) -> None:
@@ -223,30 +230,22 @@ class SanitizePostprocessor(Postprocessor):
 
     def run(self, text: str) -> str:
         ctx = self.ext.context(self.md)
-        trusted = ctx.trusted
-        removed: list[str] = []
-        blocks = self.md.htmlStash.rawHtmlBlocks
-        for i, block in enumerate(blocks):
-            if isinstance(block, str) and block not in trusted:
-                blocks[i], gone = sanitize(block)
-                trusted.add(blocks[i])  # clean now: toc runs the postprocessors again on the same stash
-                removed += gone
-        clean, gone = sanitize(text)
-        removed += gone
+        clean, removed = sanitize_markdown(self.md, text, ctx.trusted)
         if removed:
             ctx.note(f"{ctx.current or '<markdown>'}: removed unsafe HTML: {', '.join(sorted(set(removed)))}")
         return clean
 
 
 @contextlib.contextmanager
-def _markdown_setup(setup: tuple[list[Any], dict[str, Any]] | None) -> Iterator[None]:
-    """markdown-exec lays out output with the host's extensions: set them for the call only."""
+def _markdown_setup(setup: tuple[list[Any], dict[str, Any]] | None, ext: StudylogExtension) -> Iterator[None]:
+    """markdown-exec lays out output with the host's extensions (this one included, so that Markdown an
+    example prints shows its formulas): set them for the call only."""
     import markdown_exec
 
     config = markdown_exec.markdown_config
     old = (config.exts, config.exts_config)
     exts, configs = setup or (["pymdownx.superfences", "tables", "md_in_html", "attr_list"], {})
-    config.save([e for e in exts if not isinstance(e, StudylogExtension)], configs)
+    config.save([*(e for e in exts if not isinstance(e, StudylogExtension)), ext], configs)
     try:
         yield
     finally:

@@ -107,9 +107,13 @@ class SiteModel:
         return out
 
     def counts(self) -> dict[Status, int]:
+        """How many formulas have each verdict (per formula: two alike on one line count twice)."""
         out: dict[Status, int] = defaultdict(int)
-        for v in self.verdicts.values():
-            out[v.status] += 1
+        for page in self.pages.values():
+            for f in page.scanned.formulas:
+                v = self.verdict(f)
+                if v is not None:
+                    out[v.status] += 1
         return dict(out)
 
     def page_url(self, path: str) -> str | None:

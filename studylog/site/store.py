@@ -77,7 +77,7 @@ class JsonStore:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"key": key, "sha256": _sha(payload), "payload": payload}, fh)
+                json.dump({"key": key, "sha256": _sha(payload), "payload": payload}, fh, ensure_ascii=False)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

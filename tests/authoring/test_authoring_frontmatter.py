@@ -9,7 +9,7 @@ import yaml
 from material.plugins.blog.structure.config import PostConfig
 from mkdocs.utils.meta import YAML_RE
 
-from studylog.authoring.convert import convert_post
+from studylog.authoring.convert import ConvertOptions, convert_post
 from studylog.authoring.errors import FrontMatterError
 
 
@@ -56,10 +56,40 @@ def test_the_front_matter_date_wins_over_the_file_name(line, expected):
     assert log_meta(convert(line).markdown)["date"] == expected
 
 
-def test_categories_and_tags_strings_are_split_on_spaces_as_jekyll_does():
-    meta = log_meta(convert("category: AI\ncategories: DL AI\ntags: week2 optimizer\ntag: adam\n").markdown)
+def test_plural_strings_are_split_on_spaces_and_singular_keys_are_one_word_as_jekyll_does():
+    # Jekyll::Document: categories = split(categories) + [category]; tags = [tag] if tag else split(tags)
+    meta = log_meta(convert("category: AI\ncategories: DL AI\ntags: week2 optimizer\n").markdown)
     assert meta["categories"] == ["DL", "AI"]
-    assert meta["tags"] == ["week2", "optimizer", "adam"]
+    assert meta["tags"] == ["week2", "optimizer"]
+    meta = log_meta(convert("category: Machine Learning\ntag: deep learning\ntags: [ignored]\n").markdown)
+    assert meta["categories"] == ["Machine Learning"]
+    assert meta["tags"] == ["deep learning"]
+
+
+def test_nested_lists_are_flattened_and_numbers_and_booleans_become_words():
+    meta = log_meta(convert("categories: [[AI, Naver], DL]\ntags:\n  - [AI, Naver]\n  - 2021\n  - true\n").markdown)
+    assert meta["categories"] == ["AI", "Naver", "DL"]
+    assert meta["tags"] == ["AI", "Naver", "2021", "true"]
+
+
+def test_pin_is_kept_and_excerpt_becomes_the_description():
+    meta = log_meta(convert("pin: true\nexcerpt: a summary\n").markdown)
+    assert (meta["pin"], meta["description"]) == (True, "a summary")
+    assert "pin" not in log_meta(convert("pin: false\n").markdown)
+
+
+@pytest.mark.parametrize(
+    ("timezone", "expected"),
+    [("Asia/Seoul", dt.date(2021, 8, 10)), ("UTC", dt.date(2021, 8, 9)), (None, dt.date(2021, 8, 10))],
+)
+def test_a_date_with_an_offset_is_the_day_in_the_sites_time_zone(timezone, expected):
+    post = convert_post(
+        "---\ndate: 2021-08-10 01:30:00 +0900\n---\nx\n",
+        path="post.md",
+        stem="2021-08-10-x",
+        options=ConvertOptions(timezone=timezone),
+    )
+    assert log_meta(post.markdown)["date"] == expected
 
 
 def test_subtitle_is_kept_next_to_an_existing_description():
@@ -68,10 +98,10 @@ def test_subtitle_is_kept_next_to_an_existing_description():
 
 
 def test_unpublished_post_becomes_a_draft_and_unknown_keys_are_noted():
-    post = convert("title: T\npublished: false\ncomments: true\nauthor: me\n")
+    post = convert("title: T\npublished: false\ncomments: true\nauthor: me\nimage: /a.png\n")
     assert log_meta(post.markdown)["draft"] is True
     assert [str(n) for n in post.notes] == [
-        "post.md: warning: front matter keys dropped (the blog plugin has no use for them): author, comments"
+        "post.md: warning: front matter keys dropped (the blog plugin has no use for them): author, image"
     ]
 
 
@@ -95,10 +125,15 @@ def test_no_date_anywhere_is_an_error_at_line_1():
     )
 
 
-def test_a_date_that_is_not_a_date_is_an_error_at_its_line():
+def test_a_date_that_is_not_a_date_is_an_error_at_its_line_unless_the_file_name_has_one():
     with pytest.raises(FrontMatterError) as err:
-        convert("title: T\ndate: yesterday\n")
+        convert("title: T\ndate: yesterday\n", stem="day7")
     assert str(err.value) == "post.md:3: date: 'yesterday' is not a date (expected YYYY-MM-DD)"
+    post = convert("title: T\ndate: yesterday\n")
+    assert log_meta(post.markdown)["date"] == dt.date(2021, 8, 10)
+    assert [str(n) for n in post.notes] == [
+        "post.md:3: warning: date: 'yesterday' is not a date: the file name's 2021-08-10 is used"
+    ]
 
 
 def test_broken_yaml_is_an_error_at_the_line_of_the_problem():
@@ -125,10 +160,14 @@ def test_unclosed_front_matter_is_an_error_at_line_1():
     assert str(err.value) == "post.md:1: the front matter opened here is never closed with '---'"
 
 
-def test_a_list_item_that_is_not_a_word_is_an_error_at_its_key():
-    with pytest.raises(FrontMatterError) as err:
-        convert("title: T\ntags:\n  - {a: 1}\n")
-    assert str(err.value) == "post.md:3: tags: every item must be a word, got {'a': 1}"
+def test_a_list_item_that_is_not_a_word_is_dropped_with_a_warning_at_its_key():
+    post = convert("title: [a, b]\ntags:\n  - {a: 1}\n  - ok\n")
+    assert log_meta(post.markdown)["tags"] == ["ok"]
+    assert log_meta(post.markdown)["title"] == "Day 7"  # the first heading
+    assert [str(n) for n in post.notes] == [
+        "post.md:2: warning: title: expected text, got list: dropped",
+        "post.md:3: warning: tags: {'a': 1} is not a word: dropped",
+    ]
 
 
 def test_an_unclosed_bracket_is_reported_where_it_opens():

@@ -125,3 +125,17 @@ def test_imported_formulas_build_strictly_are_never_marked_checked_and_can_fail_
     config.write_text(config.read_text().replace("  - studylog\nmarkdown", "  - studylog:\n      fail_on_imported: true\nmarkdown"))
     build = mkdocs_build(root, tmp_path / "strict-ci")
     assert build.returncode != 0 and "imported.md:9: imported formula not yet checked" in build.output, build.output
+
+
+def test_a_tab_before_inline_math_and_markdown_printed_by_an_example_keep_their_formulas(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    post = root / LOG
+    text = post.read_text(encoding="utf-8")
+    text = text.replace("The scaled input is", "Tab\tthen $`x^2`$ and $`y = \\alpha x`${same=\"scale\"} inline.\n\nThe scaled input is")
+    text += '\n```python exec="on"\nprint("printed $`z^3`$ math")\n```\n'
+    post.write_text(text, encoding="utf-8")
+    build = mkdocs_build(root, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    page = next((tmp_path / "site").rglob("tiny/index.html")).read_text(encoding="utf-8")
+    assert "$`" not in page and page.count('class="katex') >= 4  # x^2, the restatement, the display, z^3
+    assert "sl-inline-status sl-verified" in page

@@ -124,3 +124,100 @@ def test_cache_lookup_does_not_scan_the_cache(tmp_path: Path) -> None:
         Path.read_text = real_open  # type: ignore[method-assign]
     assert len(opened) == 1
     del builtins
+
+
+# ---------------------------------------------------------------------- prefetch: one pipelined pass
+class _Refuse:
+    """An engine that fails the test if asked anything: after a prefetch, pages must not need Node."""
+
+    name = "refuse"
+    version = "0.16.25"
+
+    def render(self, tex: str, display: bool, macros: dict[str, str]) -> str:
+        raise AssertionError(f"rendered again after the prefetch: {tex!r}")
+
+    def close(self) -> None:
+        pass
+
+
+def _many_formulas(n: int) -> list[tuple[str, bool]]:
+    return [(rf"x_{{{i}}} = \frac{{{i}}}{{\sqrt{{{i} + y}}}}", i % 3 == 0) for i in range(n)]
+
+
+def test_prefetch_renders_what_one_at_a_time_renders_byte_for_byte(tmp_path: Path) -> None:
+    """Batches (BATCH formulas a line, several lines in flight) keep order, duplicates and errors apart."""
+    from studylog.site.katex import BATCH
+
+    formulas = _many_formulas(2 * BATCH + 7)
+    bad = (r"\frac{a}{", True)
+    untrusted = (r"\href{https://example.org}{x}", False)
+    formulas[BATCH - 1 : BATCH - 1] = [bad, formulas[3], untrusted]  # a failure inside a batch, a duplicate
+    one = MathRenderer("katex", ROOT, tmp_path / "one")
+    expected: dict[tuple[str, bool], str] = {}
+    errors: dict[tuple[str, bool], str] = {}
+    for tex, display in formulas:
+        try:
+            expected[(tex, display)] = one.render(tex, display)
+        except RenderError as exc:
+            errors[(tex, display)] = str(exc)
+    one.close()
+    assert set(errors) == {bad, untrusted}
+
+    many = MathRenderer("katex", ROOT, tmp_path / "many")
+    many.prefetch(formulas)
+    assert many.renders == len(set(formulas)), "each distinct formula goes to Node once"
+    many._engine.close()  # type: ignore[union-attr]
+    many._engine = _Refuse()  # type: ignore[assignment]
+    for item in formulas:
+        if item in errors:
+            with pytest.raises(RenderError) as info:
+                many.render(*item)
+            assert str(info.value) == errors[item]
+        else:
+            assert many.render(*item) == expected[item]
+    many.close()
+    # the cache written on the writer thread is complete once closed: a new build renders nothing
+    again = MathRenderer("katex", ROOT, tmp_path / "many")
+    again.prefetch(formulas)
+    assert again.renders == 2, "only the two refused formulas are tried again"
+    again.close()
+    assert again.cache is not None and again.cache.hits == len(set(formulas)) - 2
+
+
+def test_a_fully_cached_prefetch_never_starts_node(tmp_path: Path) -> None:
+    formulas = _many_formulas(30)
+    first = MathRenderer("katex", ROOT, tmp_path)
+    first.prefetch(formulas)
+    first.close()
+    second = MathRenderer("katex", ROOT, tmp_path)
+    second.prefetch(formulas)
+    assert second._engine is None and second.renders == 0
+    assert [second.render(*f) for f in formulas] == [first.render(*f) for f in formulas]
+
+
+def test_a_dead_katex_process_is_a_clear_error_not_a_hang(tmp_path: Path) -> None:
+    r = MathRenderer("katex", ROOT, tmp_path)
+    engine = r.engine
+    engine._proc.kill()  # type: ignore[attr-defined]
+    engine._proc.wait()  # type: ignore[attr-defined]
+    r.prefetch(_many_formulas(5))  # the prefetch leaves it to the pages, which report it per formula
+    with pytest.raises(RenderError, match="not running"):
+        r.render(*_many_formulas(5)[0])
+    r.close()
+
+
+def test_pages_asking_while_the_prefetch_is_in_flight_get_the_same_html(tmp_path: Path) -> None:
+    """The prefetch renders on a thread: a formula still in flight is waited for, one it does not have
+    goes to Node ahead of the prefetch's remaining batches; either way the HTML is what a lone render gives."""
+    formulas = _many_formulas(600)
+    extra = (r"\int_0^1 x^2 \, dx = \frac{1}{3}", True)
+    lone = MathRenderer("katex", ROOT, None)
+    expected = {f: lone.render(*f) for f in [*formulas, extra]}
+    lone.close()
+    r = MathRenderer("katex", ROOT, tmp_path)
+    r.prefetch(formulas)
+    got = {extra: r.render(*extra), formulas[-1]: r.render(*formulas[-1]), formulas[0]: r.render(*formulas[0])}
+    got.update({f: r.render(*f) for f in formulas})
+    assert got == expected
+    assert r.renders == len(formulas) + 1
+    r.close()
