@@ -88,16 +88,19 @@ def inline_math(light: str) -> str:
     if m is None:
         return light
     math = _ANNOTATION.sub("", m.group(0).replace(' display="block"', "", 1).replace(_XMLNS, "", 1))
+    math = _TEXT_ANNOTATION.sub(r"\1", math)  # the sheet is no search text: no readable-text annotation
     return f'<span class="katex">{math}</span>'
 
 
 
 _HIDDEN_TEX = re.compile(r'<span class="sl-tex" hidden>[^<]*</span>')
+_TEXT_ANNOTATION = re.compile(r'<semantics>((?:(?!<semantics>).)*?)<annotation encoding="text/plain">[^<]*</annotation></semantics>', re.S)
 
 
 def strip_hidden_tex(page_html: str) -> str:
-    """The written page without the hidden TeX copies the search index read before."""
-    return _HIDDEN_TEX.sub("", page_html)
+    """The written page without what only the search index read: the hidden TeX copies and the
+    readable-text annotations of the formulas (`studylog.site.mathtext.annotate`; never displayed)."""
+    return _TEXT_ANNOTATION.sub(r"\1", _HIDDEN_TEX.sub("", page_html))
 
 
 # ----------------------------------------------------------------------------------------- figures
