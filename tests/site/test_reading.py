@@ -148,7 +148,7 @@ def test_formula_sheet_lists_the_numbered_formulas_with_their_verdicts(built_sit
 def test_home_page_counts_equal_formulas_json(built_site: Build) -> None:
     rows = _formulas(built_site.site)
     home = (built_site.site / "index.html").read_text(encoding="utf-8")
-    counts = re.search(r'<p [^>]*id="sl-counts"[^>]*>(.*?)</p>', home, re.S)
+    counts = re.search(r'<p [^>]*id="home-counts"[^>]*>(.*?)</p>', home, re.S)
     assert counts, "no counts on the home page"
     numbers = dict((word, int(n)) for n, word in re.findall(r"<strong>(\d+)</strong> (\w+)", counts.group(1)))
     assert numbers["formulas"] == len(rows)
