@@ -2,7 +2,9 @@ r"""Bagging (bootstrap aggregating, Breiman 1996): fit one model per bootstrap s
 
 Regression averages the ``B`` predictions,
 
-.. math:: \hat{f}_{\mathrm{bag}}(x) = \frac{1}{B} \sum_{b} \hat{f}_b(x)
+```math
+\hat{f}_{\mathrm{bag}}(x) = \frac{1}{B} \sum_{b} \hat{f}_b(x)
+```
 
 (formula ``bag.mean``); two-class classification with labels $`\pm 1`$ takes the majority vote,
 $`\mathrm{sign}`$ of the summed votes (formula ``bag.vote``). The models are fitted independently of

@@ -5,9 +5,10 @@ $`y = f(x) + \varepsilon`$ with $`\varepsilon \sim \mathcal N(0, \sigma^2)`$ —
 fitted on each. At a test input, with $`\hat f`$ the fitted model's prediction and $`y`$ a
 new noisy target, the expectation over training sets and test noise splits as
 
-.. math::
-    \mathbb{E}[(y - \hat{f})^2] = (f - \mathbb{E}[\hat{f}])^2
-    + \mathbb{E}[(\hat{f} - \mathbb{E}[\hat{f}])^2] + \sigma^2
+```math
+\mathbb{E}[(y - \hat{f})^2] = (f - \mathbb{E}[\hat{f}])^2
++ \mathbb{E}[(\hat{f} - \mathbb{E}[\hat{f}])^2] + \sigma^2
+```
 
 (formula ``bv.decomposition``: bias², variance, noise; the terms are ``bv.bias`` and ``bv.variance``).
 """
@@ -162,9 +163,10 @@ class BiasVarianceTerms(NamedTuple):
 def bias_variance_terms(f_hat: ArrayLike, f: ArrayLike, *, sigma: float) -> BiasVarianceTerms:
     r"""Squared bias, variance and noise from simulated predictions (first axis = training sets).
 
-    .. math::
-        \mathrm{bias}^2 = (f - \mathbb{E}[\hat{f}])^2, \qquad
-        \mathrm{var} = \mathbb{E}[(\hat{f} - \mathbb{E}[\hat{f}])^2]
+    ```math
+    \mathrm{bias}^2 = (f - \mathbb{E}[\hat{f}])^2, \qquad
+    \mathrm{var} = \mathbb{E}[(\hat{f} - \mathbb{E}[\hat{f}])^2]
+    ```
 
     Args:
         f_hat: predictions, shape ``(n_sims, ...)``.

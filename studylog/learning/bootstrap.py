@@ -3,7 +3,9 @@ r"""Bootstrap resampling (Efron 1979): draw ``n`` indices out of ``n`` uniformly
 A given sample is missed by one draw with probability $`1 - 1/n`$, hence by all ``n`` draws with
 probability $`(1 - 1/n)^n`$. The expected fraction of distinct samples in a bootstrap sample is
 
-.. math:: u_n = 1 - \left(1 - \frac{1}{n}\right)^n
+```math
+u_n = 1 - \left(1 - \frac{1}{n}\right)^n
+```
 
 (formula ``boot.unique``), which decreases to $`1 - 1/e \approx 0.632`$ as ``n`` grows; the other
 samples are "out of bag".

@@ -3,7 +3,9 @@ r"""k-fold cross-validation: estimate the test error of a learning algorithm fro
 Each fold ``i`` is held out once; the model is fitted on the other ``k - 1`` folds and its error
 $`E_i`$ measured on fold ``i``. The estimate is their mean,
 
-.. math:: \mathrm{CV}_k = \frac{1}{k} \sum_{i} E_i
+```math
+\mathrm{CV}_k = \frac{1}{k} \sum_{i} E_i
+```
 
 (formula ``cv.estimate``).
 """

@@ -1,6 +1,8 @@
 r"""Generalization gap: how much worse a fitted model does on new data than on its training data.
 
-.. math:: \mathrm{gap} = R_{\mathrm{test}} - R_{\mathrm{train}}
+```math
+\mathrm{gap} = R_{\mathrm{test}} - R_{\mathrm{train}}
+```
 
 (formula ``gen.gap``), with both risks the mean squared error of ``gen.risk``.
 """

@@ -3,7 +3,9 @@ r"""Batch, mini-batch and stochastic gradient descent: one update rule, three ba
 With per-sample losses $`\ell_i`$, a step on a batch of $`B`$ samples moves along the batch's
 mean gradient,
 
-.. math:: W_{t+1} = W_t - \frac{\eta}{B} \sum_{i} \nabla \ell_i(W_t)
+```math
+W_{t+1} = W_t - \frac{\eta}{B} \sum_{i} \nabla \ell_i(W_t)
+```
 
 (formula ``gd.minibatch``). $`B = n`$ is (full-)batch gradient descent, $`B = 1`$ stochastic
 gradient descent in the strict sense, anything in between mini-batch gradient descent.

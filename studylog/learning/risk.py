@@ -1,6 +1,8 @@
 r"""Empirical risk: the mean squared error of predictions on a data set.
 
-.. math:: R = \frac{1}{n} \sum_{i} (y_i - \hat{y}_i)^2
+```math
+R = \frac{1}{n} \sum_{i} (y_i - \hat{y}_i)^2
+```
 
 (formula ``gen.risk``). Applied to the training set it is the training error, applied to held-out data
 the test error.

@@ -3,7 +3,9 @@ r"""Sharpness of a minimizer (Keskar et al. 2017): the largest relative loss inc
 The box around $`W`$ has half-widths $`r_j = \epsilon (\lvert W_j \rvert + 1)`$ (formula
 ``sharp.radius``; the paper's $`C_\epsilon`$ with $`A = I`$), and the sharpness is
 
-.. math:: \phi = \frac{\max_{\delta \in C_\epsilon} L(W+\delta) - L(W)}{1 + L(W)} \times 100
+```math
+\phi = \frac{\max_{\delta \in C_\epsilon} L(W+\delta) - L(W)}{1 + L(W)} \times 100
+```
 
 (formula ``sharp.phi``). The maximum is found numerically (`maximize_in_box`: projected
 sign-gradient ascent from several starts; the paper used L-BFGS-B), so $`\phi`$ is a lower bound of

@@ -1,13 +1,15 @@
 r"""Attributes in braces: a formula's ``{#id exempt="reason" imported}`` and a fence's options.
 
 A formula's braces follow markdown-katex's fence or inline span: ```` ```math {#adam.m} ```` and
-$`x`${#id}. Three attributes exist, and anything else in the braces is an error naming it:
+$`x`${#id}. These attributes exist, and anything else in the braces is an error naming it:
 
 * ``#id`` — lower-case letters, digits, ``.``, ``_``, ``-``; unique across the site;
 * ``exempt="reason"`` — not computational; the reason is shown on the page;
 * ``imported`` — brought over by ``studylog import`` and not yet linked: shown "not yet checked";
 * ``same="id"`` — the formula restates the formula ``id`` (e.g. on a later day's page): it is checked
-  by that formula's implementation, in its place, and needs no binding of its own.
+  by that formula's implementation, in its place, and needs no binding of its own;
+* ``title="name"`` — a one-line name for the formula (its row in the log's formula sheet); without
+  it the sheet names the formula after the section it stands in.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class FormulaAttrs:
     exempt: str | None = None
     imported: bool = False
     same: str | None = None  # the id of the formula this one restates
+    title: str | None = None  # a one-line name (the formula sheet's)
 
 
 NO_ATTRS = FormulaAttrs()
@@ -46,7 +49,7 @@ def parse_formula_attrs(text: str, *, path: str, line: int) -> FormulaAttrs:
         MarkupError: for anything else in the braces, located at ``path:line``.
 
     >>> parse_formula_attrs('{#adam.m}', path="x.md", line=3)
-    FormulaAttrs(id='adam.m', exempt=None, imported=False, same=None)
+    FormulaAttrs(id='adam.m', exempt=None, imported=False, same=None, title=None)
     """
     if not text.strip():
         return NO_ATTRS
@@ -54,7 +57,7 @@ def parse_formula_attrs(text: str, *, path: str, line: int) -> FormulaAttrs:
     if not m:
         raise MarkupError(f"cannot read the formula attributes {text.strip()!r}: expected {{#id}}", path=path, line=line)
     body = m.group("body")
-    formula_id = exempt = same = None
+    formula_id = exempt = same = title = None
     imported = False
     pos = 0
     while pos < len(body):
@@ -78,8 +81,13 @@ def parse_formula_attrs(text: str, *, path: str, line: int) -> FormulaAttrs:
             if not re.fullmatch(ID_RE, value.strip()):
                 raise MarkupError(f"same={value!r} must name a formula id", path=path, line=line)
             same = value.strip()
+        elif key == "title" and value is not None:
+            title = " ".join(value.split())
+            if not title:
+                raise MarkupError('title="" needs a name', path=path, line=line)
         else:
-            raise MarkupError(f"unknown formula attribute {key!r} (known: #id, exempt=\"reason\", imported, same=\"id\")",
+            raise MarkupError(f"unknown formula attribute {key!r} "
+                              "(known: #id, exempt=\"reason\", imported, same=\"id\", title=\"name\")",
                               path=path, line=line)  # fmt: skip
     if imported and formula_id is not None:
         raise MarkupError(f"formula {formula_id!r} has an id and is marked imported: drop 'imported' once you link it",
@@ -88,7 +96,7 @@ def parse_formula_attrs(text: str, *, path: str, line: int) -> FormulaAttrs:
         raise MarkupError("a formula is either imported (not yet checked) or exempt, not both", path=path, line=line)
     if same is not None and (exempt is not None or imported):
         raise MarkupError(f"same={same!r} restates a checked formula: it cannot be exempt or imported", path=path, line=line)
-    return FormulaAttrs(formula_id, exempt, imported, same)
+    return FormulaAttrs(formula_id, exempt, imported, same, title)
 
 
 def parse_options(info: str) -> dict[str, str]:

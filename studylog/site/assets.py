@@ -15,8 +15,13 @@ CSS = Path(__file__).with_name("studylog.css")
 
 
 def stylesheets(engine: str) -> list[str]:
-    """The site-relative stylesheets to link from every page (KaTeX's first)."""
-    return ([f"{ASSETS}/katex/katex.min.css"] if engine != "none" else []) + [f"{ASSETS}/{CSS.name}"]
+    """The site-relative stylesheets to link from every page.
+
+    KaTeX's stylesheet is not linked: pages show KaTeX's MathML, which the browser lays out
+    (`studylog.site.lightpage.mathml_only`), and linking it would only load a font for nothing. Its
+    CSS and fonts are still copied into the site (`asset_files`) for pages that use KaTeX's HTML.
+    """
+    return [f"{ASSETS}/{CSS.name}"]
 
 
 def asset_files(config: MkDocsConfig, root: Path, engine: str, version: str) -> list[File]:

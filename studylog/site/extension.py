@@ -29,6 +29,7 @@ from studylog.site.context import RenderContext
 from studylog.site.examples import format_output
 from studylog.site.model import PageModel
 from studylog.site.sanitize import sanitize, sanitize_markdown
+from studylog.site.sheet import formula_sheet, sheet_line
 
 
 class MathPreprocessor(Preprocessor):
@@ -65,8 +66,11 @@ class MathPreprocessor(Preprocessor):
             if banner:
                 yield from (self._stash(banner), "")
         after_example = False
+        sheet_at = sheet_line(page) if whole else None  # the formula sheet, before the first section
         i = 0
         while i < n:
+            if offset + i + 1 == sheet_at and (sheet := formula_sheet(page, self.ctx.model)):
+                yield from (self._stash(sheet), "")
             fence = fences.get(i)
             if fence is not None:
                 indent = fence.indent

@@ -17,6 +17,7 @@ from pathlib import Path
 from studylog.errors import MarkupError
 from studylog.markup import LogPage
 from studylog.markup.frontmatter import log_date
+from studylog.site.headings import headings, plain, section_of
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,38 @@ class LogEntry:
     week: int | None = None
     concepts: tuple[str, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
+    anchors: dict[str, str] = field(default_factory=dict, compare=False)  # concept -> section anchor
+
+
+def _words(text: str) -> str:
+    return " ".join(text.casefold().replace("–", "-").replace("—", "-").split())
+
+
+def concept_anchor(log: LogPage, concept: str) -> str | None:
+    """The anchor of the section of ``log`` that explains ``concept``, or None (then: the whole log).
+
+    A heading that starts with the concept's words wins (``Bagging (배깅)`` for *bagging*), then the
+    first heading containing them as words, then the section of the first paragraph that mentions them.
+    """
+    want = _words(concept)
+    if not want:
+        return None
+    pattern = re.compile(r"(?<![\w-])" + re.escape(want) + r"(?:s|es)?(?!\w)")  # plurals too: "batch sizes"
+    sections = [h for h in headings(log) if h.level >= 2]
+    for h in sections:
+        if pattern.match(_words(h.text)):
+            return h.anchor
+    for h in sections:
+        if pattern.search(_words(h.text)):
+            return h.anchor
+    inside: set[int] = set()
+    for fence in log.fences:
+        inside.update(range(fence.line, fence.end_line + 1))
+    for number, line in enumerate(log.lines, start=1):
+        if number > log.front_matter.lines and number not in inside and pattern.search(_words(plain(line))):
+            section = section_of(sections, number)
+            return section.anchor if section is not None else None
+    return None
 
 
 def entry_of(log: LogPage, src: str) -> LogEntry | None:
@@ -53,7 +86,8 @@ def entry_of(log: LogPage, src: str) -> LogEntry | None:
         raise MarkupError(f"week must be a whole number, not {week!r}", path=log.path, line=fm.key_line("week"))
     title = str(meta.get("title") or Path(src).stem)
     concepts = _names(log, "concepts")
-    return LogEntry(date, title, src, week, concepts, tags)
+    anchors = {c: a for c in concepts if (a := concept_anchor(log, c)) is not None}
+    return LogEntry(date, title, src, week, concepts, tags, anchors)
 
 
 def _names(log: LogPage, key: str) -> tuple[str, ...]:
@@ -79,6 +113,12 @@ def _link(entry: LogEntry, here: str) -> str:
     return "../" * depth + rel.as_posix()
 
 
+def _concept_link(entry: LogEntry, concept: str, here: str) -> str:
+    """A link to the section of ``entry`` that explains ``concept`` (the log's top if none does)."""
+    anchor = next((a for c, a in entry.anchors.items() if c.casefold() == concept.casefold()), None)
+    return _link(entry, here) + (f"#{anchor}" if anchor else "")
+
+
 def streaks(dates: list[dt.date], today: dt.date | None = None) -> tuple[int, int]:
     """(longest run of consecutive days with a log, the run ending at the last log)."""
     days = sorted(set(dates))
@@ -101,22 +141,29 @@ def calendar_page(entries: list[LogEntry], here: str = "journal/calendar.md") ->
         by_day[e.date].append(e)
     months = sorted({(d.year, d.month) for d in by_day}, reverse=True)
     for year, month in months:
-        out += [f"## {calendar.month_name[month]} {year}", "", "| Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
-                "|---|---|---|---|---|---|---|"]  # fmt: skip
-        for week in calendar.Calendar().monthdayscalendar(year, month):  # day numbers: no date outside years 1-9999
-            cells = []
-            for number in week:
-                day = dt.date(year, month, number) if number else None
-                if day is None:
-                    cells.append(" ")
-                elif day in by_day:
-                    e = by_day[day][0]
-                    cells.append(f"[**{day.day}**]({_link(e, here)} \"{e.title}\")")
-                else:
-                    cells.append(str(day.day))
-            out.append("| " + " | ".join(cells) + " |")
-        out.append("")
+        out += [f"## {calendar.month_name[month]} {year}", "", *month_grid(entries, year, month, here), ""]
     return "\n".join(out) + "\n"
+
+
+def month_grid(entries: list[LogEntry], year: int, month: int, here: str) -> list[str]:
+    """A Markdown table of one month, Monday first, each day with a log linked to it (from page ``here``)."""
+    by_day: dict[dt.date, list[LogEntry]] = defaultdict(list)
+    for e in entries:
+        by_day[e.date].append(e)
+    out = ["| Mon | Tue | Wed | Thu | Fri | Sat | Sun |", "|---|---|---|---|---|---|---|"]
+    for week in calendar.Calendar().monthdayscalendar(year, month):  # day numbers: no date outside years 1-9999
+        cells = []
+        for number in week:
+            day = dt.date(year, month, number) if number else None
+            if day is None:
+                cells.append(" ")
+            elif day in by_day:
+                e = by_day[day][0]
+                cells.append(f"[**{day.day}**]({_link(e, here)} \"{e.title}\")")
+            else:
+                cells.append(str(day.day))
+        out.append("| " + " | ".join(cells) + " |")
+    return out
 
 
 def week_pages(entries: list[LogEntry]) -> dict[int, str]:
@@ -148,9 +195,9 @@ def concept_page(entries: list[LogEntry], here: str = "journal/concepts.md") -> 
     lines = ["# Concepts", "", "Each concept links to the day it was introduced, then to every later day that uses it.", ""]
     for key in sorted(uses, key=lambda k: names[k].casefold()):
         first, *later = uses[key]
-        item = f"- **{names[key]}**: introduced [{first.date}]({_link(first, here)})"
+        item = f"- **{names[key]}**: introduced [{first.date}]({_concept_link(first, names[key], here)})"
         if later:
-            item += "; used " + ", ".join(f"[{e.date}]({_link(e, here)})" for e in later)
+            item += "; used " + ", ".join(f"[{e.date}]({_concept_link(e, names[key], here)})" for e in later)
         lines.append(item)
     return "\n".join(lines) + "\n"
 

@@ -30,7 +30,7 @@ from studylog.engine.verify import load_config
 from studylog.errors import StudylogError
 from studylog.markup import escape_meta
 from studylog.runner.pool import Runner
-from studylog.site import apidocs, assets, backlinks, journal, lightview, posts, report
+from studylog.site import apidocs, assets, backlinks, journal, lightview, posts, reading, report
 from studylog.site.assemble import SiteError, assemble, read_pages
 from studylog.site.context import RenderContext
 from studylog.site.extension import StudylogExtension
@@ -122,6 +122,7 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
         except StudylogError as exc:
             raise PluginError(str(exc)) from None
         lightview.install(config)  # Material's search and the blog read pages without KaTeX's markup
+        reading.install(config, lambda: self._context().model)  # light pages, previews, the home page
         for sheet in reversed(assets.stylesheets(self.options.engine)):
             config.extra_css.insert(0, sheet) if "katex" in sheet else config.extra_css.append(sheet)
         return config

@@ -14,6 +14,7 @@ from studylog.engine.records import ImplRef, Verdict
 from studylog.engine.scan import Formula
 from studylog.engine.status import Status
 from studylog.errors import StudylogError
+from studylog.site.lightpage import mathml_only
 
 #: mark, word and CSS class of each verdict as a page shows it
 STATUS_TEXT: dict[Status, tuple[str, str, str]] = {
@@ -31,12 +32,13 @@ esc = html.escape
 
 
 def searchable_once(rendered: str, tex: str) -> str:
-    """Keep KaTeX's HTML and MathML out of the search index and index the formula once, as its TeX.
+    """Keep KaTeX's MathML out of the search index and index the formula once, as its TeX.
 
-    The excluded wrapper is a custom element because Material's search parser lifts an exclusion at
-    the first closing tag of the same name (KaTeX nests spans).
+    The page shows KaTeX's MathML only (`studylog.site.lightpage.mathml_only`: browsers lay it out;
+    KaTeX's HTML copy is most of a page's weight). The excluded wrapper is a custom element because
+    Material's search parser lifts an exclusion at the first closing tag of the same name.
     """
-    return f'<sl-katex data-search-exclude>{rendered}</sl-katex><span class="sl-tex" hidden>{esc(tex)}</span>'
+    return f'<sl-katex data-search-exclude>{mathml_only(rendered)}</sl-katex><span class="sl-tex" hidden>{esc(tex)}</span>'
 
 
 @dataclass(frozen=True)

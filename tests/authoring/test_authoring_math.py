@@ -342,7 +342,7 @@ def test_a_math_fence_already_in_the_post_is_kept_and_counted():
 def test_a_math_fence_the_site_cannot_read_is_reported_against_the_post():
     assert error_of("```math {#a b}\ny\n```\n") == (
         "post.md: the converted log cannot be read back: unknown formula attribute 'b' "
-        '(known: #id, exempt="reason", imported, same="id")'
+        '(known: #id, exempt="reason", imported, same="id", title="name")'
     )
 
 

@@ -45,11 +45,15 @@ def test_site_works_under_a_sub_path(built_site: Build, serve, browser) -> None:
         for sel in ("a.sl-ref", ".sl-impl a", "a.sl-source"):
             targets.update(page.eval_on_selector_all(sel, "els => els.map(e => e.href)"))
         if "day-7" in path:
-            page.evaluate("document.fonts.ready")
-            fonts = page.evaluate("Array.from(document.fonts).filter(f => f.status === 'loaded').map(f => f.family)")
-            assert "KaTeX_Main" in fonts
-            figures = page.eval_on_selector_all(".sl-figure img", "els => els.map(e => [e.naturalWidth, e.alt])")
-            assert figures and all(w > 0 and alt for w, alt in figures), figures
+            # formulas are laid out by the browser (MathML); figures are files of the site, loaded lazily:
+            # scrolled into view, each one loads from under the sub-path
+            boxes = page.eval_on_selector_all(".sl-formula math", "els => els.map(e => e.getBoundingClientRect().width)")
+            assert boxes and all(w > 0 for w in boxes)
+            for img in page.query_selector_all(".sl-figure img"):
+                img.scroll_into_view_if_needed()
+                page.wait_for_function("e => e.complete && e.naturalWidth > 0", arg=img, timeout=10000)
+            figures = page.eval_on_selector_all(".sl-figure img", "els => els.map(e => [e.naturalWidth, e.alt, e.src])")
+            assert figures and all(w > 0 and alt and src.startswith(server.base + "assets/figures/") for w, alt, src in figures), figures
     local = sorted(t for t in targets if t.startswith(server.base))
     assert any("/api/" in t for t in local) and any("#eq-" in t for t in local)
     for url in local:  # every formula link and API back-link resolves, anchor included
