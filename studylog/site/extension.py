@@ -27,6 +27,7 @@ from studylog.markup import BlockKind, Fence, InlineMath, Ref, inline_tokens, pa
 from studylog.site import render
 from studylog.site.context import RenderContext
 from studylog.site.examples import format_output
+from studylog.site.headings import headings
 from studylog.site.model import PageModel
 from studylog.site.sanitize import sanitize, sanitize_markdown
 from studylog.site.sheet import formula_sheet, sheet_line
@@ -61,14 +62,14 @@ class MathPreprocessor(Preprocessor):
         n = len(lines)
         fences = {f.line - 1 - offset: f for f in page.log.fences if offset <= f.line - 1 and f.end_line - 1 < offset + n}
         whole = offset + n >= len(page.log.lines) - 1 or all(not s.strip() for s in page.log.lines[offset + n :])
-        if whole:
-            banner = self._banner(page)
-            if banner:
-                yield from (self._stash(banner), "")
+        banner = self._banner(page) if whole else ""
+        banner_at = _after_title(page, offset, lines) if banner else -1  # under the page's title: it stays the page's first element
         after_example = False
         sheet_at = sheet_line(page) if whole else None  # the formula sheet, before the first section
         i = 0
         while i < n:
+            if i == banner_at:
+                yield from ("", self._stash(banner), "")
             if offset + i + 1 == sheet_at and (sheet := formula_sheet(page, self.ctx.model)):
                 yield from (self._stash(sheet), "")
             fence = fences.get(i)
@@ -88,6 +89,8 @@ class MathPreprocessor(Preprocessor):
             src = page.log.lines
             yield self._prose(page, offset + i + 1, lines[i], src[offset + i] if offset + i < len(src) else "")
             i += 1
+        if banner_at >= n:  # the page is its title alone
+            yield from ("", self._stash(banner), "")
 
     def _banner(self, page: PageModel) -> str:
         model = self.ctx.model
@@ -234,6 +237,14 @@ class SanitizePostprocessor(Postprocessor):
         if removed:
             ctx.note(f"{ctx.current or '<markdown>'}: removed unsafe HTML: {', '.join(sorted(set(removed)))}")
         return clean
+
+
+def _after_title(page: PageModel, offset: int, lines: list[str]) -> int:
+    """The index in ``lines`` the page banner goes before: after the log's ``#`` title when the page opens
+    with one (MkDocs takes a page's title, and the blog's excerpt its heading, from a first ``<h1>``), else 0."""
+    first = next(iter(headings(page.log)), None)
+    at = first.line - 1 - offset if first is not None and first.level == 1 else -1
+    return at + 1 if 0 <= at < len(lines) and not any(line.strip() for line in lines[:at]) else 0
 
 
 @contextlib.contextmanager

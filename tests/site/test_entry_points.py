@@ -117,6 +117,15 @@ def test_imported_formulas_build_strictly_are_never_marked_checked_and_can_fail_
     page = next((tmp_path / "site").rglob("imported/index.html")).read_text(encoding="utf-8")
     assert "✓" not in page and page.count("? not yet checked") == 1 and "sl-inline-status sl-unchecked" in page
     assert "2 formulas on this page were imported and are not yet checked" in page
+    # the note goes under the page's title: the title stays its first element, so the blog's listing shows
+    # the post's heading once, and a listing's heading links only to anchors the post has
+    content = page[page.index('<article class="md-content__inner'):]
+    assert content.index('id="imported"') < content.index("sl-page-unchecked"), content[:2000]
+    listing = (tmp_path / "site" / "blog" / "index.html").read_text(encoding="utf-8")
+    assert listing.count(">Imported</a></h2>") == 1, listing
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    for anchor in re.findall(r'href="[^"#]*imported/#([^"]+)"', listing):
+        assert anchor in ids, (anchor, sorted(ids))
     rc, out = _run([sys.executable, "-m", "studylog", "verify", "--report"], root)
     assert rc == 0 and "2 imported" in out and out.count("\timported") == 2, out
     rc, out = _run([sys.executable, "-m", "studylog", "verify", "--fail-on-imported"], root)
