@@ -1,8 +1,9 @@
 """The build's side of the worker: start it, ask it, time it out, and know when it is stale.
 
 A worker is *stale* as soon as any project file it has loaded differs on disk from what it loaded
-(compared by content hash), and *used* once it has run examples (they may have changed the state of
-the modules it imported). The site never asks a stale or used worker anything: it starts a fresh one.
+(compared by content hash), and *used* once it has run examples itself (they may have changed the state
+of the modules it imported; where it can fork, it runs each chain in a child and stays unused, see
+`studylog.runner.isolate`). The site never asks a stale or used worker anything: it starts a fresh one.
 """
 
 from __future__ import annotations
@@ -91,12 +92,17 @@ class Worker:
         while self._pending:
             self._pending -= 1
             self._take(self._read(START_TIMEOUT_S, "an earlier request"))
-        return self._take(self._read(timeout, payload.get("op", "?")))
+        reply = self._take(self._read(timeout, payload.get("op", "?")))
+        if reply.get("isolated"):  # the examples ran in a child forked from the worker: it is still as it was
+            self.used = False
+        return reply
 
     def _take(self, reply: dict[str, Any]) -> dict[str, Any]:
         self.loaded.update(reply.get("loaded", {}))
         if "error" in reply:
             raise WorkerError(f"internal error in the worker: {reply['error']}")
+        if "failed" in reply:  # the child that ran the code ended (see studylog.runner.isolate)
+            raise WorkerError(reply["failed"])
         return reply
 
     def _write(self, payload: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 """One worker at a time for a project, reused across ``mkdocs serve`` rebuilds only while it is fresh.
 
-`Runner.worker` hands out the current worker if it has run no example and nothing it loaded has
-changed on disk; otherwise it stops it and starts a new one. `Runner.prewarm` starts the next worker
+`Runner.worker` hands out the current worker if it is unused (it ran no example itself: where it can
+fork, each chain runs in a forked child) and nothing it loaded has changed on disk; otherwise it stops
+it and starts a new one. `Runner.prewarm` starts the next worker
 in the background after a build (it imports the implementation packages while the author reads), so
 a rebuild after an edit does not wait for the imports.
 """
@@ -36,20 +37,24 @@ class Runner:
             self._worker = None
         if self._worker is None:
             self._worker = Worker(self.root, python=self.python)
+            self._worker.send({"op": "preload", "packages": list(self.packages)})  # what every child starts from
             self.started += 1
         return self._worker
 
     def verify(self, logs: dict[str, str], *, seed: int = 0) -> Verdicts:
         """Verdicts on every formula of ``logs`` (``{path: text}``), from the code on disk now."""
-        payload = {"op": "verify", "logs": [{"path": p, "text": t} for p, t in logs.items()], "seed": seed}
+        payload = {"op": "verify", "logs": [{"path": p, "text": t} for p, t in logs.items()], "seed": seed,
+                   "timeout": VERIFY_TIMEOUT_S - SLACK_S}  # fmt: skip
         worker = self.worker()
         try:
-            return from_json(worker.request(payload, VERIFY_TIMEOUT_S))
+            reply = worker.request(payload, VERIFY_TIMEOUT_S)
         finally:
             self.code_seen.update(worker.loaded)
+        self.code_seen.update(reply.get("seen", {}))  # what the child that verified imported is watched too
+        return from_json(reply)
 
     def examples(self, jobs: list[ExampleJob]) -> list[ExampleOutcome]:
-        """Run ``jobs`` in order (sessions share a namespace per log); the worker is then used up."""
+        """Run ``jobs`` in order (sessions share a namespace per log), isolated from every other chain."""
         if not jobs:
             return []
         limit = sum((j.timeout or VERIFY_TIMEOUT_S) for j in jobs) + SLACK_S
@@ -58,12 +63,14 @@ class Runner:
             reply = worker.request({"op": "examples", "jobs": [vars(j) for j in jobs]}, limit)
         finally:
             self.code_seen.update(worker.loaded)
-        return [ExampleOutcome.from_json(o) for o in reply["outcomes"]]
+        outcomes = [ExampleOutcome.from_json(o) for o in reply["outcomes"]]
+        for outcome in outcomes:  # what a forked child imported is watched too
+            self.code_seen.update(outcome.deps)
+        return outcomes
 
     def prewarm(self) -> None:
         """Make sure the next build finds a fresh worker with the implementations imported."""
-        worker = self.worker()
-        worker.send({"op": "preload", "packages": list(self.packages)})
+        self.worker()
 
     def close(self) -> None:
         if self._worker is not None:

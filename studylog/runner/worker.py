@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from studylog.runner.isolate import in_child
 from studylog.runner.protocol import ExampleJob, ExampleOutcome
 
 
@@ -104,18 +105,47 @@ class Worker:
         if op == "ping":
             reply: dict[str, Any] = {"pid": os.getpid()}
         elif op == "preload":
-            for package in request.get("packages", []):
+            for package in ["studylog.engine.verify", *request.get("packages", [])]:
                 with contextlib.suppress(Exception):  # a broken package is reported by "verify", at its line
                     importlib.import_module(package)
             reply = {}
         elif op == "verify":
-            reply = self.verify(request)
+            reply = self._isolated_verify(request)
         elif op == "examples":
-            reply = {"outcomes": [self.run(ExampleJob(**job)).to_json() for job in request["jobs"]]}
+            reply = self._isolated_examples([ExampleJob(**job) for job in request["jobs"]])
         else:
             return {"error": f"unknown request {op!r}"}
         reply["loaded"] = self.files.loaded()
         return reply
+
+    def _isolated_verify(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The verdicts, computed in a forked child (`studylog.runner.isolate`) where there is fork."""
+        results = in_child(lambda: iter([{"report": self.verify(request), "seen": self.files.loaded()}]),
+                           [float(request.get("timeout", 0)) or None])  # fmt: skip
+        if results is None:
+            return self.verify(request)
+        if not results.items:
+            why = "ran past its time limit and was killed" if results.killed else f"ended its interpreter ({results.ended})"
+            return {"failed": f"the verification of the formulas {why}"}
+        (item,) = results.items
+        return {**item["report"], "seen": item["seen"]}
+
+    def _isolated_examples(self, jobs: list[ExampleJob]) -> dict[str, Any]:
+        """One chain's outcomes, run in a forked child where there is fork (the worker then stays unused)."""
+        _dists()  # the installed distributions are read once, here, not in every child
+        results = in_child(lambda: (self.run(job).to_json() for job in jobs), [job.timeout for job in jobs])
+        if results is None:  # no fork: the chain runs here, and this worker is used up
+            return {"outcomes": [self.run(job).to_json() for job in jobs]}
+        outcomes = list(results.items)
+        for k, job in enumerate(jobs[len(outcomes) :]):
+            if k:
+                why = "not run: an earlier example of its session ended the interpreter"
+            elif results.killed:
+                why = f"the example ran longer than {job.timeout:g} s and did not stop; its interpreter was killed"
+            else:
+                why = f"the example ended its interpreter ({results.ended})"
+            outcomes.append(ExampleOutcome(job.path, job.line, False, error=why, deps=self.files.loaded()).to_json())
+        return {"outcomes": outcomes, "isolated": True}
 
     def verify(self, request: dict[str, Any]) -> dict[str, Any]:
         from studylog.engine.verify import load_config, verify_site

@@ -191,8 +191,8 @@ def test_an_example_that_prints_a_lone_surrogate_or_ends_the_worker_gets_a_clear
                      renderer=MathRenderer("none", tmp_path, None), runner=Runner(tmp_path, ()))  # fmt: skip
     printed = model.examples[("docs/log.md", 3)].outcome
     assert printed.output == "\\ud800\n" and printed.error == "ValueError: \\udcff"
-    assert [str(p) for p in model.problems] == ["docs/log.md:8: the worker ended unexpectedly (examples) with exit status 3",
-                                                "docs/log.md:5: the example failed: ValueError: \\udcff"]  # fmt: skip
+    assert [str(p) for p in model.problems] == ["docs/log.md:5: the example failed: ValueError: \\udcff",
+                                                "docs/log.md:8: the example failed: the example ended its interpreter (exit status 3)"]  # fmt: skip
 
 
 def test_a_log_whose_body_begins_with_a_line_of_spaces_is_found(tmp_path) -> None:  # type: ignore[no-untyped-def]

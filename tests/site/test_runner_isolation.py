@@ -1,0 +1,60 @@
+"""Chains of examples run isolated from each other in one worker (each in a child forked from it).
+
+The oracle is what a fresh interpreter would print for each chain on its own, written by hand below.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from studylog.runner.pool import Runner
+from studylog.runner.protocol import ExampleJob
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="isolation by fork needs os.fork (POSIX)")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "helper.py").write_text("FACTOR = 2\n", encoding="utf-8")
+    return tmp_path
+
+
+def _job(line: int, code: str, *, session: str | None = None, timeout: float = 20.0) -> ExampleJob:
+    return ExampleJob("docs/log.md", line, code, session=session, timeout=timeout)
+
+
+def test_a_chain_never_sees_what_an_earlier_chain_did_to_modules(project: Path) -> None:
+    runner = Runner(project, ())
+    try:
+        runner.prewarm()
+        first = runner.examples([_job(1, "import helper, json\nhelper.FACTOR = 99\njson.patched = True\nprint(helper.FACTOR)")])
+        second = runner.examples([_job(9, "import helper, json\nprint(helper.FACTOR, hasattr(json, 'patched'))")])
+        session = runner.examples([_job(20, "x = 5", session="s"), _job(30, "print(x * 2)", session="s")])
+        assert [o.output for o in first + second + session] == ["99\n", "2 False\n", "", "10\n"]
+        assert all(o.ok for o in first + second + session)
+        assert runner.started == 1, "one worker served every chain"
+        assert "helper.py" in second[0].deps and "helper.py" in runner.code_seen  # what a child imported is watched
+    finally:
+        runner.close()
+
+
+def test_an_example_that_ends_hangs_or_reads_input_fails_at_its_line_and_the_worker_goes_on(project: Path) -> None:
+    runner = Runner(project, ())
+    try:
+        ended = runner.examples([_job(1, "import os\nos._exit(4)", session="s"), _job(5, "print(1)", session="s")])
+        assert [(o.ok, o.error) for o in ended] == [
+            (False, "the example ended its interpreter (exit status 4)"),
+            (False, "not run: an earlier example of its session ended the interpreter"),
+        ]
+        deaf = "import signal, time\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.05)"
+        (hung,) = runner.examples([_job(10, deaf, timeout=1.0)])
+        assert not hung.ok and hung.error == "the example ran longer than 1 s and did not stop; its interpreter was killed"
+        (asked,) = runner.examples([_job(20, "input()")])
+        assert not asked.ok and asked.error.startswith("EOFError"), asked
+        (after,) = runner.examples([_job(30, "print('still here')")])
+        assert after.ok and after.output == "still here\n" and runner.started == 1
+    finally:
+        runner.close()
