@@ -10,9 +10,9 @@ exits.
 So the worker itself only imports (the implementation packages, when asked to preload); verifying the
 formulas and every chain of examples run in children. That also keeps the worker safe to fork: a
 process that has run a parallel torch/OpenMP operation cannot fork a child that runs another (the
-child's thread pool deadlocks), and one that has only imported torch can. Where there is no ``fork``
-(Windows), `in_child` returns None and the worker runs the code itself (see `studylog.runner.client`
-for what that costs it).
+child's thread pool deadlocks), and one that has only imported torch can. Outside Linux (`FORK_SAFE`),
+`in_child` returns None and the worker runs the code itself (see `studylog.runner.client` for what
+that costs it).
 
 A child sends one JSON line per result through a pipe. A child that ends early (``os._exit``, a
 crash) or hangs where its own time limit cannot stop it (in C code) is reported for the result it did
@@ -31,6 +31,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+# Linux only: macOS's system frameworks (Accelerate's BLAS, the Objective-C runtime) are not fork-safe, which
+# is why Python's multiprocessing stopped forking there; Windows has no fork. STUDYLOG_NO_FORK=1 turns it off
+# (for a library of your own that is not fork-safe): then every chain gets an interpreter of its own.
+FORK_SAFE = sys.platform.startswith("linux") and hasattr(os, "fork") and not os.environ.get("STUDYLOG_NO_FORK")
 GRACE_S = 5.0  # past a result's own time limit (which the child enforces itself) the worker kills the child
 
 
@@ -48,7 +52,7 @@ def in_child(produce: Callable[[], Iterator[dict[str, Any]]], limits: list[float
 
     Each limit is how long the result may take (None: no limit); None is returned where there is no fork.
     """
-    if not hasattr(os, "fork"):
+    if not FORK_SAFE:
         return None
     read_fd, write_fd = os.pipe()
     with warnings.catch_warnings():  # Python 3.12+ warns about fork in a process with threads; ours has none
