@@ -35,7 +35,7 @@ class RenderContext:
     md_setup: tuple[list[Any], dict[str, Any]] | None = None  # the host's Markdown extensions (for example output)
     current: str | None = None  # path of the page being rendered, when the host says
     current_url: str | None = None
-    trusted: set[str] = field(default_factory=set)  # HTML studylog made or already cleaned, by value
+    trusted: dict[str, None] = field(default_factory=dict)  # HTML studylog made or cleaned, by value, in order
     notes: list[str] = field(default_factory=list)
     formatted: dict[tuple[str, int], str] = field(default_factory=dict)  # example HTML of this build
     _inline: dict[str, dict[tuple[int, int], Formula]] = field(default_factory=dict)

@@ -42,7 +42,7 @@ class MathPreprocessor(Preprocessor):
 
     def _stash(self, html: str) -> str:
         """Stash HTML studylog made itself: trusted by value, so the sanitizer leaves it alone."""
-        self.ctx.trusted.add(html)
+        self.ctx.trusted[html] = None
         return self.md.htmlStash.store(html)
 
     @property

@@ -47,6 +47,8 @@ from typing import Any
 import nh3
 from markdown.util import HTML_PLACEHOLDER
 
+from studylog.site.keep import protect, restore
+
 # ---------------------------------------------------------------------------------------- the policy
 TAGS = frozenset({
     "p", "div", "span", "br", "hr", "wbr", "blockquote", "pre", "code", "kbd", "samp", "var",
@@ -273,49 +275,6 @@ def _link_remote_media(clean: str, urls: list[str]) -> str:
     return "".join(out)
 
 
-# ---------------------------------------------------------------------------------------- kept HTML
-_KEY = 16  # kept values are looked up by their first characters
-_index_cache: dict[str, Any] = {}
-
-
-def _index(keep: Collection[str]) -> dict[str, list[str]]:
-    """Kept values (HTML, so starting with ``<``) by their first `_KEY` characters, longest first."""
-    if _index_cache.get("of") is not keep or _index_cache.get("size") != len(keep):  # the set only grows
-        by_prefix: dict[str, list[str]] = {}
-        for v in sorted((v for v in keep if len(v) >= _KEY and v.startswith("<")), key=len, reverse=True):
-            by_prefix.setdefault(v[:_KEY], []).append(v)
-        _index_cache.update(of=keep, size=len(keep), by_prefix=by_prefix)
-    return _index_cache["by_prefix"]
-
-
-def _protect(fragment: str, keep: Collection[str]) -> tuple[str, list[str], str]:
-    """Replace each occurrence of a kept value by a marker that the parser sees as text."""
-    if not keep:
-        return fragment, [], ""
-    index = _index(keep)
-    nonce = secrets.token_hex(8)
-    kept: list[str] = []
-    out: list[str] = []
-    pos = start = 0
-    while (pos := fragment.find("<", pos)) != -1:
-        for value in index.get(fragment[pos : pos + _KEY], ()):
-            if fragment.startswith(value, pos):
-                out += [fragment[start:pos], f"\x02sl-keep:{nonce}:{len(kept)}\x03"]
-                kept.append(value)
-                pos = start = pos + len(value)
-                break
-        else:
-            pos += 1
-    out.append(fragment[start:])
-    return "".join(out), kept, nonce
-
-
-def _restore(clean: str, kept: list[str], nonce: str) -> str:
-    if not kept:
-        return clean
-    return re.sub(f"\x02sl-keep:{nonce}:(\\d+)\x03", lambda m: kept[int(m.group(1))], clean)
-
-
 # ---------------------------------------------------------------------------------------- the API
 def sanitize(fragment: str, keep: Collection[str] = ()) -> tuple[str, list[str]]:
     """Return the inert version of an HTML fragment and what was removed (for reporting).
@@ -328,7 +287,7 @@ def sanitize(fragment: str, keep: Collection[str] = ()) -> tuple[str, list[str]]
     """
     if "<" not in fragment and "\x02" not in fragment:  # text alone: no element, comment or placeholder
         return fragment, []
-    protected, kept, nonce = _protect(fragment, keep)
+    protected, kept, nonce = protect(fragment, keep)
     enforce = _Attributes(audit=False)
     clean = _cleaner(enforce).clean(protected)
     removed = _report(protected, clean)
@@ -342,7 +301,7 @@ def sanitize(fragment: str, keep: Collection[str] = ()) -> tuple[str, list[str]]
     if _MD_PLACEHOLDER.search(clean):
         removed.append("Python-Markdown placeholder")
         clean = _MD_PLACEHOLDER.sub("", clean)
-    return _restore(clean, kept, nonce), list(dict.fromkeys(removed))
+    return restore(clean, kept, nonce), list(dict.fromkeys(removed))
 
 
 def _report(protected: str, clean: str) -> list[str]:

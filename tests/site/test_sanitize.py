@@ -226,6 +226,17 @@ def test_trusted_blocks_are_restored_untouched() -> None:
     assert notes == []
 
 
+def test_html_kept_by_value_is_kept_when_added_later_in_the_build_longest_first() -> None:
+    short = '<span class="sl-status">ok</span>'
+    longer = short + '<span class="sl-number">(1)</span>'
+    trusted: dict[str, None] = {short: None}
+    assert sanitize(f"<p>{short}</p>", keep=trusted) == (f"<p>{short}</p>", [])
+    trusted[longer] = None  # a later page stashes more: the index must see it, and prefer it to its prefix
+    assert sanitize(f"<p>{longer}</p>", keep=trusted) == (f"<p>{longer}</p>", [])
+    forged = '<span class="sl-number">(2)</span>'  # not kept: studylog's classes are removed from author HTML
+    assert sanitize(f"<p>{short}{forged}</p>", keep=trusted)[0] == f"<p>{short}<span class=\"\">(2)</span></p>"
+
+
 # ------------------------------------------------------------------ the real site: unchanged but for what is named
 _UNSANITIZED_BUILD = """
 import sys
