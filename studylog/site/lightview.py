@@ -39,7 +39,8 @@ from mkdocs.structure.pages import Page
 from studylog.site.mathtext import readable
 from studylog.markup import code_mask
 
-__all__ = ["NAME", "LightView", "cut_excerpt_lines", "cut_excerpts", "formulas", "install", "reading_view", "search_view"]
+__all__ = ["NAME", "LightView", "cut_excerpt_lines", "cut_excerpts", "formulas", "install", "reading_view", "search_view",
+           "without_sheet"]  # fmt: skip
 
 NAME = "studylog/lightview"
 
@@ -49,6 +50,7 @@ NAME = "studylog/lightview"
 OPEN = "<sl-katex data-search-exclude>"
 MIDDLE = '</sl-katex><span class="sl-tex" hidden>'
 END = "</span>"
+SHEET_OPEN, SHEET_END = '<details class="sl-sheet"', "</details>"
 # what Material's search plugin strips from a page after indexing it (material/plugins/search/plugin.py)
 _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
@@ -86,6 +88,7 @@ def search_view(content: str, memo: dict[str, str] | None = None) -> str:
         >>> search_view("<p>rate " + formula + " here</p>")
         '<p>rate \\eta (eta) here</p>'
     """
+    content = without_sheet(content)  # excluded from search anyway: its MathML only cost the parser time
     if OPEN not in content:
         return content
     memo = {} if memo is None else memo
@@ -101,8 +104,16 @@ def search_view(content: str, memo: dict[str, str] | None = None) -> str:
 
 
 def reading_view(content: str) -> str:
-    """``content`` without its formulas: the words a reader reads, for the read time."""
+    """``content`` without its formulas and formula sheet: the words a reader reads, for the read time."""
+    content = without_sheet(content)
     return _replace(content, lambda start, middle, tex: "") if OPEN in content else content
+
+
+def without_sheet(content: str) -> str:
+    """``content`` without the log's formula sheet (`studylog.site.sheet`: one ``<details>``, none inside it)."""
+    start = content.find(SHEET_OPEN)
+    end = content.find(SHEET_END, start) if start >= 0 else -1
+    return content if end < 0 else content[:start] + content[end + len(SHEET_END) :]
 
 
 # ------------------------------------------------------------------------------------------- excerpts

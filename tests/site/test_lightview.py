@@ -78,6 +78,13 @@ def test_light_and_reading_views_keep_everything_but_the_formulas(katex: MathRen
             f'<code>&lt;code&gt;</code></p>')  # fmt: skip
     assert search_view(page) == '<h2 id="x">Rate 경사하강법</h2><p>step η (eta) and <code>&lt;code&gt;</code></p>'
     assert reading_view(page) == '<h2 id="x">Rate 경사하강법</h2><p>step  and <code>&lt;code&gt;</code></p>'
+    # the formula sheet (excluded from search, a copy of the page's formulas) is in neither view
+    sheet = ('<details class="sl-sheet" data-search-exclude><summary>3 formulas</summary><div><table><tr><td>'
+             f'{searchable_once(katex.render(tex, False), tex)}</td></tr></table></div></details>')  # fmt: skip
+    own = "<details><summary>mine</summary><p>kept</p></details>"
+    with_sheet = page.replace("<p>", sheet + "<p>", 1) + own
+    assert search_view(with_sheet) == search_view(page) + own
+    assert reading_view(with_sheet) == reading_view(page) + own
 
 
 # ---------------------------------------------------------------------------- the swap around search
