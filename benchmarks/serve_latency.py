@@ -71,7 +71,9 @@ class Served:
         self.wait_builds(1, 900)
 
     def builds(self) -> int:
-        return self.log.read_text(errors="replace").count("Documentation built in")
+        """Builds finished: the first one ends with "Serving on", each rebuild with "Reloading browsers"."""
+        text = self.log.read_text(errors="replace")
+        return ("Serving on" in text) + text.count("Reloading browsers")
 
     def wait_builds(self, n: int, timeout: float) -> None:
         deadline = time.monotonic() + timeout

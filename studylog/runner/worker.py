@@ -104,10 +104,14 @@ class Worker:
         op = request.get("op")
         if op == "ping":
             reply: dict[str, Any] = {"pid": os.getpid()}
-        elif op == "preload":
-            for package in ["studylog.engine.verify", *request.get("packages", [])]:
-                with contextlib.suppress(Exception):  # a broken package is reported by "verify", at its line
-                    importlib.import_module(package)
+        elif op == "preload":  # what every forked child then starts from: imports only, never the logs' code
+            for name in ("studylog.engine.verify", "numpy.random"):
+                with contextlib.suppress(Exception):
+                    importlib.import_module(name)
+            from studylog.engine.verify import discover
+
+            with contextlib.suppress(Exception):  # a broken package is reported by "verify", at its line
+                discover(request.get("packages", []), self.root)  # every module of the packages, as verify will
             reply = {}
         elif op == "verify":
             reply = self._isolated_verify(request)
