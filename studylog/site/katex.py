@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from studylog.errors import RenderError
+from studylog.site.escape import esc
 from studylog.site.katex_node import BATCH, RENDER_TIMEOUT_S, WINDOW, NodeKatex, Pending, clean_katex_message
 from studylog.site.mathtext import TEXT_VERSION, annotate
 from studylog.site.store import HtmlStore, digest
@@ -64,10 +65,8 @@ class NoMath:
     version = "none"
 
     def render(self, tex: str, display: bool, macros: dict[str, str]) -> str:
-        import html
-
         tag = "pre" if display else "code"
-        return f'<{tag} class="sl-nomath">{html.escape(tex)}</{tag}>'
+        return f'<{tag} class="sl-nomath">{esc(tex)}</{tag}>'
 
     def render_many(self, formulas: list[tuple[str, bool]], macros: dict[str, str]) -> list[tuple[bool, str]]:
         return [(True, self.render(tex, display, macros)) for tex, display in formulas]

@@ -7,14 +7,13 @@ resolves into URLs relative to whichever page shows them (a post, or a blog list
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 
 from studylog.engine.records import ImplRef, Verdict
 from studylog.engine.scan import Formula
 from studylog.engine.status import Status
 from studylog.errors import StudylogError
+from studylog.site.escape import esc
 from studylog.site.lightpage import mathml_only
 
 #: mark, word and CSS class of each verdict as a page shows it
@@ -29,13 +28,6 @@ STATUS_TEXT: dict[Status, tuple[str, str, str]] = {
 }
 NOT_CHECKED = ("?", "not checked", "sl-unchecked")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def esc(text: str, quote: bool = True) -> str:
-    """``text`` HTML-escaped, its control characters shown as ``\\xNN`` (a message may quote a log's STX or ETX,
-    which Python-Markdown takes for its own placeholders, and which no page should carry)."""
-    return html.escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text), quote=quote)
 
 
 def searchable_once(rendered: str, tex: str) -> str:

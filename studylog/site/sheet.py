@@ -8,9 +8,9 @@ heading of the section it stands in; rows are grouped under the log's sections.
 
 from __future__ import annotations
 
-import html
 
 from studylog.engine.scan import Formula
+from studylog.site.escape import esc
 from studylog.site.headings import Heading, headings, section_of
 from studylog.site.lightpage import inline_math, mathml_only
 from studylog.site.model import PageModel, SiteModel
@@ -19,7 +19,6 @@ from studylog.site.render import NOT_CHECKED, STATUS_TEXT
 __all__ = ["MIN_FORMULAS", "formula_sheet", "sheet_rows"]
 
 MIN_FORMULAS = 3  # a log with fewer numbered formulas gets no sheet
-esc = html.escape
 
 
 def sheet_rows(page: PageModel) -> list[tuple[Formula, str, Heading | None]]:

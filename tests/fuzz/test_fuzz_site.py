@@ -102,7 +102,8 @@ def render_pages(model: SiteModel, renderer: MathRenderer, logs: dict[str, str])
 
 @budget(200)
 @given(texts=st.lists(log_text(), min_size=1, max_size=2))
-@example(texts=["\ufeff\n\n```math{\x03}\ny = a x + 1\n```\n"])  # the long run's find: ETX quoted in a message
+@example(texts=["\ufeff\n\n```math{\x03}\ny = a x + 1\n```\n"])  # the long run's finds: ETX quoted in a message,
+@example(texts=["```math\ny = a x + 1\n``\n\n```math\x03\ny = a x + 1\n```\n"])  # and in a formula shown as TeX
 def test_a_generated_site_is_assembled_and_every_page_renders(fuzz_project: Path, texts: list[str]) -> None:
     options = SiteOptions(engine="none", verify=False, example_timeout=1.0)
     renderer = MathRenderer("none", fuzz_project, None)
