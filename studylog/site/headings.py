@@ -8,10 +8,11 @@ blocks skipped) and compute each anchor as the ``toc`` extension does, with its 
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
-from markdown.extensions.toc import slugify, unique
+from markdown.extensions.toc import slugify, strip_tags, unique
 
 from studylog.markup import LogPage
 
@@ -34,17 +35,20 @@ class Heading:
 
 
 def plain(markdown: str) -> str:
-    """Heading Markdown as text: links, code, emphasis and attribute lists removed.
+    """Heading Markdown as text: links, code, emphasis, attribute lists and HTML tags removed (``toc`` strips
+    the tags of the rendered heading with its `strip_tags` and unescapes entities before it makes the id).
 
     >>> plain("Assignment notes: `nn.Module.modules()` (*과제*)")
     'Assignment notes: nn.Module.modules() (과제)'
+    >>> plain("**Vitali THM**<sup>정리</sup> &amp; more")
+    'Vitali THM정리 & more'
     """
     text = _ATTR_LIST.sub("", markdown)
     text = _LINK.sub(r"\1", text)
     text = _MATH.sub(r"\1", text)
     text = text.replace("`", "")
     text = re.sub(r"(\*{1,3}|_{2,3})(\S.*?\S|\S)\1", r"\2", text)
-    return " ".join(text.split())
+    return html.unescape(strip_tags(text))
 
 
 def headings(log: LogPage) -> list[Heading]:
