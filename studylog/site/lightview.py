@@ -30,6 +30,7 @@ from typing import Any
 
 from markdown import Markdown
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -179,6 +180,36 @@ def cut_excerpts(md: Markdown, separator: str) -> None:
         md.preprocessors.register(ExcerptCut(md, separator), "studylog_excerpt_cut", 1000)
 
 
+_HEADING_ID = re.compile(r"<h[1-6][^>]*?\sid=\"([^\"]+)\"")
+
+
+class ExcerptAnchors(Treeprocessor):
+    """Point an excerpt's heading links at the ids its post's headings have.
+
+    The blog plugin renders an excerpt with the post's title put before it as a heading whenever the post
+    does not open with its ``<h1>``; ``toc`` then gives a heading of the same slug under it the id ``…_1``,
+    and the excerpt's link to it (``post/#…_1``) misses. Run after ``toc`` (5) and before the blog's own
+    excerpt processor (0), which turns ``#id`` into ``post/#id``; the excerpt's own ids stay unique.
+    """
+
+    def __init__(self, md: Markdown, post_ids: list[str], titled: bool) -> None:
+        super().__init__(md)
+        self.post_ids, self.titled = post_ids, titled
+
+    def run(self, root: Any) -> None:
+        found = [el for el in root.iter() if isinstance(el.tag, str) and re.fullmatch(r"h[1-6]", el.tag)]
+        for el, anchor in zip(found[0 if self.titled else 1 :], self.post_ids, strict=False):
+            for link in el.iter("a"):
+                if link.get("href", "").startswith("#"):
+                    link.set("href", f"#{anchor}")
+
+
+def match_excerpt_anchors(md: Markdown, post_html: str) -> None:
+    """Register `ExcerptAnchors` on a post's excerpt Markdown, with the ids of the post's rendered headings."""
+    titled = post_html.lstrip().startswith("<h1")  # MkDocs takes the title from a first <h1>: nothing is put before
+    md.treeprocessors.register(ExcerptAnchors(md, _HEADING_ID.findall(post_html), titled), "studylog_excerpt_ids", 3)
+
+
 # --------------------------------------------------------------------------------------------- plugin
 class LightView(BasePlugin):  # type: ignore[type-arg]
     """The MkDocs hooks of the light view (added to a build by `install`; it has no options)."""
@@ -219,6 +250,7 @@ class LightView(BasePlugin):  # type: ignore[type-arg]
         excerpt = getattr(page, "excerpt", None)
         if excerpt is not None and getattr(excerpt, "md", None) is not None:
             cut_excerpts(excerpt.md, blog.config.post_excerpt_separator)
+            match_excerpt_anchors(excerpt.md, html_)
         return html_
 
     @event_priority(1)  # just before the search plugin (0) reads page.content
