@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from urllib.parse import urldefrag, urlparse
+from urllib.parse import unquote, urldefrag, urlparse
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]  # fmt: skip
@@ -72,7 +72,9 @@ def crawl(site: Path, base: str = "/", limit: int | None = None) -> dict[str, ob
                     if response.status != 200:
                         broken.append(f"{response.status} {href} (on {found_on})")
                         continue
-                if fragment and texts[address] and not re.search(rf'id="{re.escape(fragment)}"', texts[address]):
+                # as a browser finds it: the fragment as written, else percent-decoded (#tag:%EA%B3%B5… is #tag:공…)
+                ids = {fragment, unquote(fragment)} if fragment else set()
+                if ids and texts[address] and not any(re.search(rf'id="{re.escape(i)}"', texts[address]) for i in ids):
                     broken.append(f"no #{fragment} on {address} (on {found_on})")
             browser.close()
         httpd.shutdown()
