@@ -198,31 +198,23 @@ def test_an_example_that_prints_a_lone_surrogate_or_ends_the_worker_gets_a_clear
 def test_a_log_whose_body_begins_with_a_line_of_spaces_is_found(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Found by the long fuzzer run: MkDocs strips only newlines after the front matter, so a line of spaces stays
     at the top of the body it hands over, and the extension found no page."""
-    import markdown
     from mkdocs.utils.meta import get_data
 
-    from studylog.runner.pool import Runner
-    from studylog.site.assemble import assemble
-    from studylog.site.context import RenderContext
-    from studylog.site.extension import StudylogExtension
-    from studylog.site.katex import MathRenderer
-    from studylog.site.options import SiteOptions
-    from studylog.site.render import Links
-
     text = "---\ndate: 2021-08-10\n---\n\n" + " " * 40 + "\n\n```math {#one}\ny = 1\n```\n"
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "log.md").write_text(text, encoding="utf-8")
-    renderer = MathRenderer("none", tmp_path, None)
-    model = assemble(tmp_path, tmp_path / "docs", SiteOptions(engine="none", verify=False), renderer=renderer,
-                     runner=Runner(tmp_path, ()))  # fmt: skip
-    context = RenderContext(model, renderer, Links(autorefs=False), current="docs/log.md")
-    html = markdown.Markdown(extensions=[StudylogExtension(context=context)]).convert(get_data(text)[0])
+    html = _render_log(tmp_path, text, get_data(text)[0])
     assert '<div class="sl-formula" id="eq-one">' in html and '<span class="sl-number">(1)</span>' in html, html
 
 
 def test_a_log_holding_the_stash_marker_characters_is_found(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Found by the long fuzzer run: Python-Markdown deletes STX and ETX (its stash markers) before any
     preprocessor runs, so a log holding one no longer matched its own lines and rendered as foreign Markdown."""
+    text = "```math {#one}\ny = 1\n```\n\nA \x03control\x02 character and $`x = 2`${#two}.\n"
+    html = _render_log(tmp_path, text, text)
+    assert '<span class="sl-number">(1)</span>' in html and 'id="eq-two"' in html, html
+
+
+def _render_log(tmp_path, text: str, body: str) -> str:  # type: ignore[no-untyped-def]
+    """Assemble a site of one log, docs/log.md holding ``text``, and convert ``body`` (what MkDocs hands over)."""
     import markdown
 
     from studylog.runner.pool import Runner
@@ -233,12 +225,10 @@ def test_a_log_holding_the_stash_marker_characters_is_found(tmp_path) -> None:  
     from studylog.site.options import SiteOptions
     from studylog.site.render import Links
 
-    text = "```math {#one}\ny = 1\n```\n\nA \x03control\x02 character and $`x = 2`${#two}.\n"
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "log.md").write_text(text, encoding="utf-8")
     renderer = MathRenderer("none", tmp_path, None)
     model = assemble(tmp_path, tmp_path / "docs", SiteOptions(engine="none", verify=False), renderer=renderer,
                      runner=Runner(tmp_path, ()))  # fmt: skip
     context = RenderContext(model, renderer, Links(autorefs=False), current="docs/log.md")
-    html = markdown.Markdown(extensions=[StudylogExtension(context=context)]).convert(text)
-    assert '<span class="sl-number">(1)</span>' in html and 'id="eq-two"' in html, html
+    return markdown.Markdown(extensions=[StudylogExtension(context=context)]).convert(body)
