@@ -27,10 +27,11 @@ from studylog.markup import BlockKind, Fence, InlineMath, Ref, inline_tokens, pa
 from studylog.site import render
 from studylog.site.context import RenderContext
 from studylog.site.examples import format_output
-from studylog.site.headings import headings
+from studylog.site.headings import headings, md_slug
 from studylog.site.model import PageModel
 from studylog.site.sanitize import sanitize, sanitize_markdown
 from studylog.site.sheet import formula_sheet, sheet_line
+from studylog.site.tocmath import InlineTex, register as register_toc_math
 
 
 class MathPreprocessor(Preprocessor):
@@ -39,6 +40,7 @@ class MathPreprocessor(Preprocessor):
     def __init__(self, md: Markdown, ext: StudylogExtension) -> None:
         super().__init__(md)
         self.ext = ext
+        self.inline_tex = InlineTex()  # the TeX of the inline formulas stashed, for headings' ids
 
     def _stash(self, html: str) -> str:
         """Stash HTML studylog made itself: trusted by value, so the sanitizer leaves it alone."""
@@ -50,6 +52,7 @@ class MathPreprocessor(Preprocessor):
         return self.ext.context(self.md)
 
     def run(self, lines: list[str]) -> list[str]:
+        self.inline_tex.reset()
         ctx = self.ctx
         found = ctx.locate(lines)
         if found is None:
@@ -70,7 +73,7 @@ class MathPreprocessor(Preprocessor):
         while i < n:
             if i == banner_at:
                 yield from ("", self._stash(banner), "")
-            if offset + i + 1 == sheet_at and (sheet := formula_sheet(page, self.ctx.model)):
+            if offset + i + 1 == sheet_at and (sheet := formula_sheet(page, self.ctx.model, md_slug(self.md))):
                 yield from (self._stash(sheet), "")
             fence = fences.get(i)
             if fence is not None:
@@ -158,7 +161,10 @@ class MathPreprocessor(Preprocessor):
                     k += 1
                 else:
                     formula = self.ctx.inline_formula(page, line_no, token.start)
-                out.append(self._stash(self._inline(formula)) if formula is not None else line[token.start : token.end])
+                if formula is not None:
+                    out.append(self.inline_tex.stashed(self._stash(self._inline(formula)), formula.latex))
+                else:
+                    out.append(line[token.start : token.end])
             else:
                 out.append(self._stash(self._ref(token.id, page)))
             pos = token.end
@@ -199,8 +205,10 @@ class MathPreprocessor(Preprocessor):
             parts, pos = [], 0
             for t in sorted(tokens, key=lambda t: t.start):
                 parts.append(line[pos : t.start])
-                html = self._foreign_math(t.latex, False) if isinstance(t, InlineMath) else self._ref(t.id, None)
-                parts.append(self._stash(html))
+                if isinstance(t, InlineMath):
+                    parts.append(self.inline_tex.stashed(self._stash(self._foreign_math(t.latex, False)), t.latex))
+                else:
+                    parts.append(self._stash(self._ref(t.id, None)))
                 pos = t.end
             parts.append(line[pos:])
             out[line_no - 1] = "".join(parts)
@@ -290,7 +298,9 @@ class StudylogExtension(Extension):
         # standalone, the whole docs folder is assembled and checked when the first page renders (not
         # here: MkDocs instantiates extensions to validate its configuration, before its plugins run)
         # after whitespace normalization (30), before fenced code (25) and HTML blocks (20)
-        md.preprocessors.register(MathPreprocessor(md, self), "studylog_math", 27)
+        math = MathPreprocessor(md, self)
+        md.preprocessors.register(math, "studylog_math", 27)
+        register_toc_math(md, math.inline_tex)  # a heading's id from its formulas' TeX (around toc, 5)
         # before the raw-HTML stash is restored (30): the author's HTML is cleaned, studylog's is not
         md.postprocessors.register(SanitizePostprocessor(md, self), "studylog_sanitize", 35)
 

@@ -40,7 +40,7 @@ class Counts:
 def entries(model: SiteModel) -> list[journal.LogEntry]:
     """The dated logs of the site, newest first."""
     found = [e for p in model.pages.values() if p.src_uri.startswith("blog/posts/")
-             if (e := journal.entry_of(p.log, p.src_uri)) is not None]  # fmt: skip
+             if (e := journal.entry_of(p.log, p.src_uri, model.options.heading_slug)) is not None]  # fmt: skip
     return sorted(found, key=lambda e: (e.date, e.src), reverse=True)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from studylog.errors import MarkupError
 from studylog.markup import LogPage
 from studylog.markup.frontmatter import log_date
-from studylog.site.headings import headings, plain, section_of
+from studylog.site.headings import Slug, default_slug, headings, plain, section_of
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _words(text: str) -> str:
     return " ".join(text.casefold().replace("–", "-").replace("—", "-").split())
 
 
-def concept_anchor(log: LogPage, concept: str) -> str | None:
+def concept_anchor(log: LogPage, concept: str, slug: Slug = default_slug) -> str | None:
     """The anchor of the section of ``log`` that explains ``concept``, or None (then: the whole log).
 
     A heading that starts with the concept's words wins (``Bagging (배깅)`` for *bagging*), then the
@@ -47,7 +47,7 @@ def concept_anchor(log: LogPage, concept: str) -> str | None:
     if not want:
         return None
     pattern = re.compile(r"(?<![\w-])" + re.escape(want) + r"(?:s|es)?(?!\w)")  # plurals too: "batch sizes"
-    sections = [h for h in headings(log) if h.level >= 2]
+    sections = [h for h in headings(log, slug) if h.level >= 2]
     for h in sections:
         if pattern.match(_words(h.text)):
             return h.anchor
@@ -64,7 +64,7 @@ def concept_anchor(log: LogPage, concept: str) -> str | None:
     return None
 
 
-def entry_of(log: LogPage, src: str) -> LogEntry | None:
+def entry_of(log: LogPage, src: str, slug: Slug = default_slug) -> LogEntry | None:
     """The entry of a log's page model (None for a page that is not a dated log); ``src`` is relative to docs/.
 
     Raises:
@@ -86,7 +86,7 @@ def entry_of(log: LogPage, src: str) -> LogEntry | None:
         raise MarkupError(f"week must be a whole number, not {week!r}", path=log.path, line=fm.key_line("week"))
     title = str(meta.get("title") or Path(src).stem)
     concepts = _names(log, "concepts")
-    anchors = {c: a for c in concepts if (a := concept_anchor(log, c)) is not None}
+    anchors = {c: a for c in concepts if (a := concept_anchor(log, c, slug)) is not None}
     return LogEntry(date, title, src, week, concepts, tags, anchors)
 
 

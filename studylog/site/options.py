@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studylog.site.headings import Slug, default_slug
+
 
 @dataclass(frozen=True, kw_only=True)
 class SiteOptions:
@@ -21,3 +23,4 @@ class SiteOptions:
     branch: str = "main"
     macros: dict[str, str] = field(default_factory=dict)
     autorefs: bool = False  # links are <autoref> elements resolved by mkdocs-autorefs (MkDocs); else plain hrefs
+    heading_slug: Slug = default_slug  # toc's slugify and separator as mkdocs.yml configures them

@@ -34,6 +34,7 @@ from studylog.site import apidocs, assets, backlinks, journal, lightview, posts,
 from studylog.site.assemble import SiteError, assemble, read_pages
 from studylog.site.context import RenderContext
 from studylog.site.extension import StudylogExtension
+from studylog.site.headings import config_slug
 from studylog.site.katex import ENGINES, MathRenderer
 from studylog.site.model import PageModel, SiteModel
 from studylog.site.options import SiteOptions
@@ -92,6 +93,7 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
             examples_cache_dir=self.root / c.examples_cache_dir if c.examples_cache_dir else None,
             cache_max_mb=float(c.cache_max_mb), example_timeout=float(c.example_timeout) or None,
             repo_url=config.repo_url or None, branch=m.group(1) if m else "main", autorefs="autorefs" in config.plugins,
+            heading_slug=config_slug(config.mdx_configs),
         )  # fmt: skip
         project = load_config(self.root)
         if self.runner is None or self.runner.packages != project.implementations:
@@ -130,7 +132,7 @@ class StudylogPlugin(BasePlugin[StudylogConfig]):
     def _journal(self, config: MkDocsConfig, model: SiteModel) -> dict[str, str]:
         """The calendar, week and concept pages, put in the nav under "Journal"."""
         entries = [e for p in model.pages.values() if p.src_uri.startswith("blog/posts/")
-                   if (e := journal.entry_of(p.log, p.src_uri)) is not None]  # fmt: skip
+                   if (e := journal.entry_of(p.log, p.src_uri, self.options.heading_slug)) is not None]  # fmt: skip
         if not entries:
             return {}
         pages = journal.journal_pages(entries)

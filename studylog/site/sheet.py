@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from studylog.engine.scan import Formula
 from studylog.site.escape import esc
-from studylog.site.headings import Heading, headings, section_of
+from studylog.site.headings import Heading, Slug, default_slug, headings, section_of
 from studylog.site.lightpage import inline_math, mathml_only
 from studylog.site.model import PageModel, SiteModel
 from studylog.site.render import NOT_CHECKED, STATUS_TEXT
@@ -21,10 +21,10 @@ __all__ = ["MIN_FORMULAS", "formula_sheet", "sheet_rows"]
 MIN_FORMULAS = 3  # a log with fewer numbered formulas gets no sheet
 
 
-def sheet_rows(page: PageModel) -> list[tuple[Formula, str, Heading | None]]:
+def sheet_rows(page: PageModel, slug: Slug = default_slug) -> list[tuple[Formula, str, Heading | None]]:
     """``(formula, one-line name, section)`` for each numbered formula of the log, in order."""
     titles = {f.line: f.attrs.title for f in page.log.math}
-    all_headings = headings(page.log)
+    all_headings = headings(page.log, slug)
     rows = []
     for formula in page.scanned.formulas:
         if not formula.display or formula.number is None:
@@ -45,9 +45,10 @@ def _verdict(model: SiteModel, formula: Formula) -> str:
     return f'<span class="sl-status sl-inline-status {cls}" title="{esc(word, quote=True)}" data-status="{status}">{mark}</span>'
 
 
-def formula_sheet(page: PageModel, model: SiteModel) -> str:
-    """The sheet's HTML (empty for a log with fewer than `MIN_FORMULAS` numbered formulas)."""
-    rows = sheet_rows(page)
+def formula_sheet(page: PageModel, model: SiteModel, slug: Slug = default_slug) -> str:
+    """The sheet's HTML (empty for a log with fewer than `MIN_FORMULAS` numbered formulas); ``slug`` is the
+    page's ``toc`` slug, for the links to its sections."""
+    rows = sheet_rows(page, slug)
     if len(rows) < MIN_FORMULAS:
         return ""
     body: list[str] = []
