@@ -10,13 +10,14 @@ import importlib
 import pkgutil
 import sys
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
 from studylog.engine.binding import Binding, bindings_of
 from studylog.engine.check import EXEMPT, INVALID, MISMATCH, MISSING, UNLINKED, VERIFIED, CheckResult, check_binding
+from studylog.engine.memo import CheckMemo
 from studylog.engine.scan import Formula, ScannedLog, markdown_files, scan_page
 from studylog.engine.status import Status
 from studylog.errors import ConfigError, RegistryError, StudylogError
@@ -204,14 +205,16 @@ class Report:
 
 
 def check_all(
-    index: FormulaIndex, bindings: list[Binding], *, seed: int = 0, only: set[str] | None = None, report_unused: bool = False
+    index: FormulaIndex, bindings: list[Binding], *, seed: int = 0, only: set[str] | None = None, report_unused: bool = False,
+    memo: CheckMemo | None = None,
 ) -> Report:
     """Check every binding whose formulas are in ``index`` and give each formula its verdict.
 
     ``only`` restricts the work to the bindings of these formula ids (for one pytest item);
     ``report_unused`` makes a binding none of whose ids is in ``index`` a problem (the index must
-    then hold every log of the site).
+    then hold every log of the site); ``memo`` gives the results of checks the same code already made.
     """
+    check = memo.check if memo is not None else check_binding
     report = Report(problems=list(index.problems), index=index)
     by_formula: dict[str, list[tuple[Binding, list[CheckResult]]]] = {}
     for binding in bindings:
@@ -233,7 +236,7 @@ def check_all(
                               path=binding.source_file, line=binding.source_line)  # fmt: skip
             )
             continue
-        results = check_binding(binding, [index.by_id[fid] for fid in binding.formula_ids], seed=seed)
+        results = check(binding, [index.by_id[fid] for fid in binding.formula_ids], seed=seed)
         report.results.extend(results)
         for fid in binding.formula_ids:
             by_formula.setdefault(fid, []).append((binding, results))
@@ -245,14 +248,14 @@ def check_all(
             report.statuses.append(FormulaStatus(formula, INVALID, f"duplicate formula id (first defined at {first.location})"))
             continue
         if formula.same is not None:
-            report.statuses.append(_restatement(formula, index, by_formula.get(formula.same, []), seed))
+            report.statuses.append(_restatement(formula, index, by_formula.get(formula.same, []), seed, check))
             continue
         report.statuses.append(_verdict(formula, by_formula.get(formula.id or "", [])))
     return report
 
 
 def _restatement(formula: Formula, index: FormulaIndex, checks: list[tuple[Binding, list[CheckResult]]],
-                 seed: int) -> FormulaStatus:  # fmt: skip
+                 seed: int, check: Callable[..., list[CheckResult]] = check_binding) -> FormulaStatus:  # fmt: skip
     """The verdict on a formula marked ``same="id"``: checked in place of ``id`` by its implementations."""
     assert formula.same is not None
     if formula.same not in index.by_id:
@@ -263,7 +266,7 @@ def _restatement(formula: Formula, index: FormulaIndex, checks: list[tuple[Bindi
     again = []
     for binding, _ in checks:
         formulas = [formula if fid == formula.same else index.by_id[fid] for fid in binding.formula_ids]
-        again.append((binding, check_binding(binding, formulas, seed=seed)))
+        again.append((binding, check(binding, formulas, seed=seed)))
     return _verdict(formula, again, restates=formula.same)
 
 
@@ -299,7 +302,8 @@ def _verdict(formula: Formula, checks: list[tuple[Binding, list[CheckResult]]], 
 
 
 def verify_site(
-    config: ProjectConfig, *, paths: list[Path] | None = None, logs: Mapping[str, str] | None = None, seed: int = 0
+    config: ProjectConfig, *, paths: list[Path] | None = None, logs: Mapping[str, str] | None = None, seed: int = 0,
+    memo: CheckMemo | None = None,
 ) -> Report:
     """The one verification path: scan the logs, discover the implementations, check every formula.
 
@@ -307,7 +311,8 @@ def verify_site(
     the same verdict on the same input. ``paths`` restricts the scan to some files or folders (then a
     binding used by no scanned log is not a problem); by default the whole docs folder is scanned.
     ``logs`` gives the text of every log instead (``{path as shown: Markdown}``): the site build
-    sends exactly the text it renders, so a verdict always belongs to the text on the page.
+    sends exactly the text it renders, so a verdict always belongs to the text on the page. ``memo``
+    (the site's worker keeps one while its code is unchanged) skips the checks already made.
     """
     if logs is not None:
         index = FormulaIndex()
@@ -324,7 +329,7 @@ def verify_site(
     except StudylogError as exc:
         bindings = []
         index.problems.append(exc)
-    report = check_all(index, bindings, seed=seed, report_unused=not paths)
+    report = check_all(index, bindings, seed=seed, report_unused=not paths, memo=memo)
     report.statuses = [s for s in report.statuses if s.status != Status.PROSE]
     report.problems = [_relative(p, config.root) for p in report.problems]
     return report

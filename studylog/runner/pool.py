@@ -29,6 +29,7 @@ class Runner:
         self._worker: Worker | None = None
         self.started = 0  # workers started (a serve benchmark reads it)
         self.code_seen: dict[str, str] = {}  # every project file a worker loaded for this runner, with its hash
+        self.checks: dict[str, int] = {}  # of the last verify: bindings checked ("run") and taken from the memo
 
     def worker(self) -> Worker:
         """A worker that has loaded nothing now stale and has run no example."""
@@ -51,6 +52,7 @@ class Runner:
         finally:
             self.code_seen.update(worker.loaded)
         self.code_seen.update(reply.get("seen", {}))  # what the child that verified imported is watched too
+        self.checks = dict(reply.get("checks", {}))
         return from_json(reply)
 
     def examples(self, jobs: list[ExampleJob]) -> list[ExampleOutcome]:

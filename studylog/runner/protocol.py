@@ -2,7 +2,10 @@
 
 Requests: ``{"op": "verify", "root": …, "logs": [{"path", "text"}], "seed": 0}`` and
 ``{"op": "examples", "root": …, "jobs": [ExampleJob …]}``. Every reply carries ``"loaded"``: the
-project files the worker has imported so far (what the build must watch for a restart).
+project files the worker has imported so far (what the build must watch for a restart). A reply to
+"verify" also carries ``"seen"`` (the files the check imported) and ``"checks"``: ``{"run": n,
+"remembered": m}``, the bindings checked and those whose result the worker's memo gave
+(`studylog.engine.memo`).
 """
 
 from __future__ import annotations

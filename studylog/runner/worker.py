@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from studylog.engine.memo import CheckMemo
 from studylog.runner.isolate import in_child
 from studylog.runner.protocol import ExampleJob, ExampleOutcome
 
@@ -94,6 +95,9 @@ class Worker:
         self.root = root
         self.files = _Files(root)
         self.sessions: dict[tuple[str, str], dict[str, Any]] = {}
+        # checks this worker's code made, and every project file loaded while making them (`_memo_valid`)
+        self.memo = CheckMemo()
+        self.memo_seen: dict[str, str] = {}
         if str(root) not in sys.path:
             sys.path.insert(0, str(root))
         if chdir:
@@ -123,16 +127,44 @@ class Worker:
         return reply
 
     def _isolated_verify(self, request: dict[str, Any]) -> dict[str, Any]:
-        """The verdicts, computed in a forked child (`studylog.runner.isolate`) where there is fork."""
-        results = in_child(lambda: iter([{"report": self.verify(request), "seen": self.files.loaded()}]),
-                           [float(request.get("timeout", 0)) or None])  # fmt: skip
-        if results is None:
-            return self.verify(request)
-        if not results.items:
+        """The verdicts, computed in a forked child (`studylog.runner.isolate`) where there is fork.
+
+        The child starts from this worker's memo of checks (`studylog.engine.memo`) and sends back the
+        checks it made, which join the memo: a rebuild checks again only the bindings whose formulas changed.
+        """
+        self._memo_valid()
+        hits, misses = self.memo.hits, self.memo.misses
+
+        def produce() -> Any:
+            report = self.verify(request)
+            checks = {"run": self.memo.misses - misses, "remembered": self.memo.hits - hits}
+            yield {"report": report, "seen": self.files.loaded(), "memo": self.memo.take_added(), "checks": checks}
+
+        results = in_child(produce, [float(request.get("timeout", 0)) or None])
+        if results is not None and not results.items:
             why = "ran past its time limit and was killed" if results.killed else f"ended its interpreter ({results.ended})"
             return {"failed": f"the verification of the formulas {why}"}
-        (item,) = results.items
-        return {**item["report"], "seen": item["seen"]}
+        item = results.items[0] if results is not None else next(produce())  # no fork: checked here
+        self._memo_seen(item["seen"])
+        if results is not None:  # the checks the child made join this worker's memo
+            self.memo.add(item["memo"])
+        return {**item["report"], "seen": item["seen"], "checks": item["checks"]}
+
+    def _memo_valid(self) -> None:
+        """Forget the memo if a file loaded while it was made is no longer what it was (this worker is replaced
+        when a file it loaded itself changes; a module that only a check imported is watched here)."""
+        for rel, sha in self.memo_seen.items():
+            path = self.root / rel
+            if not path.is_file() or self.files.sha(path) != sha:
+                self.memo.clear()
+                self.memo_seen.clear()
+                return
+
+    def _memo_seen(self, seen: dict[str, str]) -> None:
+        if any(self.memo_seen.get(rel, sha) != sha for rel, sha in seen.items()):  # changed during the check
+            self.memo.clear()
+            self.memo_seen.clear()
+        self.memo_seen.update(seen)
 
     def _isolated_examples(self, jobs: list[ExampleJob]) -> dict[str, Any]:
         """One chain's outcomes, run in a forked child where there is fork (the worker then stays unused)."""
@@ -157,7 +189,7 @@ class Worker:
 
         config = load_config(self.root)
         logs = {item["path"]: item["text"] for item in request["logs"]}
-        report = verify_site(config, logs=logs, seed=int(request.get("seed", 0)))
+        report = verify_site(config, logs=logs, seed=int(request.get("seed", 0)), memo=self.memo)
         return report_to_json(report)
 
     def run(self, job: ExampleJob) -> ExampleOutcome:

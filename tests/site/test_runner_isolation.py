@@ -64,3 +64,49 @@ def test_an_example_that_ends_hangs_or_reads_input_fails_at_its_line_and_the_wor
         assert after.ok and after.output == "still here\n" and runner.started == 1
     finally:
         runner.close()
+
+
+LAZY_IMPL = r'''from studylog.engine.binding import In, Out, Scalar, implements
+
+
+@implements("scale", symbols={"y": Out(), "x": In("x"), r"\alpha": In("alpha", Scalar(0.5, 2.0))})
+def scale(x, *, alpha):
+    import factor  # imported by the check only, never by the worker's preload
+
+    return factor.K * alpha * x
+'''
+LAZY_LOG = "---\ndate: 2021-08-11\n---\n\n```math {#scale}\ny = \\alpha x\n```\n"
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked-children", "an-interpreter-per-chain"])
+def test_remembered_checks_are_dropped_when_a_module_only_a_check_imported_changes(
+    project: Path, fork: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker keeps the checks its code made (a rebuild re-checks only edited formulas); a module that
+    only a check imported, outside the implementation packages, must still make them stale."""
+    from tests.site.project import edit
+
+    if not fork:
+        monkeypatch.setenv("STUDYLOG_NO_FORK", "1")
+    (project / "impl").mkdir()
+    (project / "impl" / "__init__.py").write_text("", encoding="utf-8")
+    (project / "impl" / "ops.py").write_text(LAZY_IMPL, encoding="utf-8")
+    (project / "factor.py").write_text("K = 1\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text('[tool.studylog]\nimplementations = ["impl"]\n', encoding="utf-8")
+    logs = {"docs/log.md": LAZY_LOG}
+    runner = Runner(project, ("impl",))
+    try:
+        statuses = lambda: [v.status.value for v in runner.verify(logs).verdicts]  # noqa: E731
+        assert statuses() == ["verified"]
+        assert statuses() == ["verified"] and runner.checks == {"run": 0, "remembered": 1}
+        edit(project / "factor.py", "K = 1", "K = 3")
+        assert statuses() == ["mismatch"] and runner.checks["run"] == 1
+        assert statuses() == ["mismatch"] and runner.checks == {"run": 0, "remembered": 1}
+        edit(project / "factor.py", "K = 3", "K = 1")
+        assert statuses() == ["verified"] and runner.checks["run"] == 1
+        logs["docs/log.md"] = LAZY_LOG.replace("\\alpha x", "\\alpha + x")
+        assert statuses() == ["mismatch"] and runner.checks["run"] == 1
+        if fork:
+            assert runner.started == 1, "the worker stays: only the memo was stale"
+    finally:
+        runner.close()
