@@ -52,7 +52,9 @@ def crawl(site: Path, base: str = "/", limit: int | None = None) -> dict[str, ob
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS, headless=True)
             tab = browser.new_page()
-            tab.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+            aborted: set[str] = set()  # cut off when the crawl moved to the next page: fetched again below
+            tab.on("requestfailed", lambda r: aborted.add(r.url) if "ERR_ABORTED" in str(r.failure)
+                   else failed.append(f"{r.url} ({r.failure})"))  # fmt: skip
             tab.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
             tab.on("request", lambda r: urlparse(r.url).hostname not in (None, "127.0.0.1")
                    and urlparse(r.url).scheme in ("http", "https") and foreign.append(r.url))  # fmt: skip
@@ -62,6 +64,9 @@ def crawl(site: Path, base: str = "/", limit: int | None = None) -> dict[str, ob
                 for href in tab.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
                     if href.startswith(origin):
                         links.setdefault(href, url)
+            for url in sorted(aborted):  # a request the next navigation aborted fails only if the file is not there
+                if url.startswith(origin) and (status := tab.request.get(url).status) != 200:
+                    failed.append(f"{status} {url} (aborted by the next page, then fetched)")
             broken: list[str] = []
             texts: dict[str, str] = {}
             for href, found_on in sorted(links.items()):
