@@ -79,7 +79,8 @@ markdown_extensions:
   - tables
   - footnotes
   - pymdownx.details
-  - pymdownx.superfences
+  - pymdownx.superfences:
+      preserve_tabs: true  # a tab in a code block stays a tab (a Makefile copied from the page still works)
 
 validation:
   omitted_files: warn

@@ -21,6 +21,8 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.util import ETX, STX
+from pymdownx._bypassnorm import EOT, SOH
 
 from studylog.engine.scan import Formula
 from studylog.markup import BlockKind, Fence, InlineMath, Ref, inline_tokens, parse_log
@@ -41,17 +43,24 @@ class MathPreprocessor(Preprocessor):
         super().__init__(md)
         self.ext = ext
         self.inline_tex = InlineTex()  # the TeX of the inline formulas stashed, for headings' ids
+        self.early = False  # run by `EarlyMath`, before whitespace normalization: placeholders must bypass it
+        self.done = False  # `EarlyMath` did this document's work already
 
     def _stash(self, html: str) -> str:
         """Stash HTML studylog made itself: trusted by value, so the sanitizer leaves it alone."""
         self.ctx.trusted[html] = None
-        return self.md.htmlStash.store(html)
+        placeholder = self.md.htmlStash.store(html)
+        # before normalization, which deletes STX and ETX, pymdownx._bypassnorm's SOH and EOT stand in for them
+        return placeholder.replace(STX, SOH).replace(ETX, EOT) if self.early else placeholder
 
     @property
     def ctx(self) -> RenderContext:
         return self.ext.context(self.md)
 
     def run(self, lines: list[str]) -> list[str]:
+        if self.done:
+            self.done = False
+            return lines
         self.inline_tex.reset()
         ctx = self.ctx
         found = ctx.locate(lines)
@@ -77,7 +86,7 @@ class MathPreprocessor(Preprocessor):
                 yield from (self._stash(sheet), "")
             fence = fences.get(i)
             if fence is not None:
-                indent = fence.indent
+                indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" \t"))]  # as the host gives it (tabs expanded or not)
                 if fence.kind is BlockKind.MATH:
                     yield from ("", indent + self._stash(self._display(page, fence)), "")
                 elif fence.kind is BlockKind.EXAMPLE:
@@ -228,6 +237,27 @@ class MathPreprocessor(Preprocessor):
             return render.error_block(f"KaTeX cannot render the formula: {exc.message}", inline=not display)
 
 
+class EarlyMath(Preprocessor):
+    """With SuperFences' ``preserve_tabs`` (tabs kept in code blocks), fenced blocks are stashed before
+    whitespace is normalized (its ``fenced_raw_block``, 31.05), so formulas and examples must be replaced
+    before that: then `MathPreprocessor` runs here, on the lines as written, and not again at 27."""
+
+    def __init__(self, md: Markdown, math: MathPreprocessor) -> None:
+        super().__init__(md)
+        self.math = math
+
+    def run(self, lines: list[str]) -> list[str]:
+        if "fenced_raw_block" not in self.md.preprocessors:
+            return lines
+        self.math.early = True
+        try:
+            out = self.math.run(lines)
+        finally:
+            self.math.early = False
+        self.math.done = True
+        return out
+
+
 class SanitizePostprocessor(Postprocessor):
     """Clean the author's HTML (`studylog.site.sanitize.sanitize_markdown`) before the stash is restored.
 
@@ -300,6 +330,7 @@ class StudylogExtension(Extension):
         # after whitespace normalization (30), before fenced code (25) and HTML blocks (20)
         math = MathPreprocessor(md, self)
         md.preprocessors.register(math, "studylog_math", 27)
+        md.preprocessors.register(EarlyMath(md, math), "studylog_math_early", 31.1)  # only with preserve_tabs
         register_toc_math(md, math.inline_tex)  # a heading's id from its formulas' TeX (around toc, 5)
         # before the raw-HTML stash is restored (30): the author's HTML is cleaned, studylog's is not
         md.postprocessors.register(SanitizePostprocessor(md, self), "studylog_sanitize", 35)

@@ -40,7 +40,7 @@ class InlineTex:
 
     def stashed(self, placeholder: str, tex: str) -> str:
         """Record that ``placeholder`` (from ``md.htmlStash.store``) holds the formula ``tex``; returns it."""
-        m = HTML_PLACEHOLDER_RE.fullmatch(placeholder)
+        m = HTML_PLACEHOLDER_RE.fullmatch(placeholder.replace("\x01", "\x02").replace("\x04", "\x03"))  # SOH/EOT
         if m is not None:
             self.tex[int(m.group(1))] = tex
         return placeholder

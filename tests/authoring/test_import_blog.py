@@ -198,6 +198,8 @@ def test_the_imported_blog_builds_strictly_with_its_imported_formulas_not_yet_ch
     assert "studylog: all 1 formulas verified; 3 imported formula(s) not yet checked" in build.output
     page = (tmp_path / "out" / "blog" / "2021" / "08" / "09" / "first" / "index.html").read_text(encoding="utf-8")
     assert page.count("? not yet checked") == 2 and "✓" not in page
+    # the recipe's tab reaches the page (init's mkdocs.yml sets SuperFences' preserve_tabs): copied, it still runs
+    assert re.search(r'<span class="w">\t</span>cc', page), "the Makefile's tab became spaces"
 
 
 def test_markdown_outside_the_logs_renders_a_long_fence_then_inline_math():
