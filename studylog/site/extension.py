@@ -22,7 +22,10 @@ from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import ETX, STX
-from pymdownx._bypassnorm import EOT, SOH
+
+# SuperFences registers pymdownx's normalization bypass with preserve_tabs: before normalization (which
+# deletes STX and ETX) a placeholder is written with SOH and EOT, which it turns into STX and ETX after
+SOH, EOT = "\x01", "\x04"
 
 from studylog.engine.scan import Formula
 from studylog.markup import BlockKind, Fence, InlineMath, Ref, inline_tokens, parse_log
@@ -50,7 +53,6 @@ class MathPreprocessor(Preprocessor):
         """Stash HTML studylog made itself: trusted by value, so the sanitizer leaves it alone."""
         self.ctx.trusted[html] = None
         placeholder = self.md.htmlStash.store(html)
-        # before normalization, which deletes STX and ETX, pymdownx._bypassnorm's SOH and EOT stand in for them
         return placeholder.replace(STX, SOH).replace(ETX, EOT) if self.early else placeholder
 
     @property
