@@ -42,7 +42,7 @@ IMPL = "studylog/optim/sgd.py"
 
 
 def _copy(dest: Path, *, math: bool) -> Path:
-    for name in ("docs", "overrides", "studylog"):
+    for name in ("docs", "studylog"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml", "pyproject.toml"):
         shutil.copy(ROOT / name, dest / name)

@@ -183,20 +183,6 @@ def test_formula(formula_id: str) -> None:
     check_formula(formula_id, ROOT)
 '''
 
-_SOURCE_PARTIAL = """\
-{#- The repository link without data-md-component="source": Material's script would otherwise ask
-    the repository host's API for stars and forks on every page view. -#}
-<a href="{{ config.repo_url }}" title="{{ lang.t('source') }}" class="md-source">
-  <div class="md-source__icon md-icon">
-    {% set icon = config.theme.icon.repo or "fontawesome/brands/git-alt" %}
-    {% include ".icons/" ~ icon ~ ".svg" %}
-  </div>
-  <div class="md-source__repository">
-    {{ config.repo_name }}
-  </div>
-</a>
-"""
-
 _README = """\
 # {name}
 
@@ -289,7 +275,9 @@ def create_project(
                                     "dependencies": _KATEX}, indent=2) + "\n",  # fmt: skip
         ".gitignore": "site/\n.studylog-cache/\nnode_modules/\n.venv/\n__pycache__/\n*.egg-info/\n",
         "README.md": _README.format(name=name, package=package),
-        "overrides/partials/source.html": _SOURCE_PARTIAL,
+        # the package's partial, copied: a site's custom_dir must be a folder of the site
+        "overrides/partials/source.html": (importlib.resources.files("studylog.site") / "theme" / "partials" / "source.html")
+        .read_text(encoding="utf-8"),
         f"{package}/__init__.py": f'"""The implementations of the formulas of {name}."""\n',
         f"{package}/first.py": _IMPLEMENTATION.format(),
         "tests/test_formulas.py": _TESTS,

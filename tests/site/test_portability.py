@@ -28,7 +28,7 @@ def _copy(tmp_path: Path) -> Path:
     """The real site in a temporary folder; code, npm packages and caches are shared, not copied."""
     root = tmp_path / "site-src"
     root.mkdir()
-    for name in ("docs", "overrides"):
+    for name in ("docs",):
         shutil.copytree(ROOT / name, root / name)
     for name in ("mkdocs.yml", "pyproject.toml"):
         shutil.copy(ROOT / name, root / name)
