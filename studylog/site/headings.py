@@ -18,7 +18,8 @@ from typing import Any
 from markdown import Markdown
 from markdown.extensions.toc import slugify, strip_tags, unique
 
-from studylog.markup import LogPage
+from studylog.errors import MarkupError
+from studylog.markup import InlineMath, LogPage, inline_tokens
 
 __all__ = ["Heading", "Slug", "config_slug", "default_slug", "headings", "md_slug", "plain", "section_of"]
 
@@ -52,7 +53,6 @@ def md_slug(md: Markdown | None) -> Slug:
 _ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ATTR_LIST = re.compile(r"\s*\{[^{}]*\}\s*$")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MATH = re.compile(r"\$`([^`]*)`\$")
 
 
 @dataclass(frozen=True)
@@ -65,21 +65,53 @@ class Heading:
     anchor: str
 
 
+def _split(markdown: str) -> tuple[str, list[str], str | None]:
+    """``(text, formulas, id)``: the heading's Markdown with each formula (its braces included) replaced by a
+    placeholder and its trailing attribute list removed, the formulas' TeX, and the id that list gives.
+
+    The formulas are found by the page model's lexer, so a formula's own braces (``$`x`${imported}``,
+    ``$`y`${#id}``) are neither text nor the heading's attribute list.
+    """
+    try:
+        spans = [t for t in inline_tokens(markdown, line=1, path="<heading>") if isinstance(t, InlineMath)]
+    except MarkupError:  # an unclosed $` is the page's problem, reported there; here it is text
+        spans = []
+    tail = _ATTR_LIST.search(markdown, spans[-1].end if spans else 0)
+    explicit = None
+    if tail is not None:
+        found = re.search(r"#([\w.-]+)", tail.group(0))
+        explicit = found.group(1) if found else None
+        markdown = markdown[: tail.start()]
+    parts, pos = [], 0
+    for k, span in enumerate(spans):
+        parts += [markdown[pos : span.start], f"\x00{k}\x00"]
+        pos = span.end
+    return "".join(parts) + markdown[pos:], [t.latex for t in spans], explicit
+
+
+def _text(markdown: str, formulas: list[str]) -> str:
+    text = _LINK.sub(r"\1", markdown)
+    text = text.replace("`", "")
+    text = re.sub(r"(\*{1,3}|_{2,3})(\S.*?\S|\S)\1", r"\2", text)
+    text = html.unescape(strip_tags(text))
+    # a formula reads as its TeX, as written (`studylog.site.tocmath` has toc read it so)
+    return re.sub("\x00(\\d+)\x00", lambda m: formulas[int(m.group(1))], text)
+
+
 def plain(markdown: str) -> str:
     """Heading Markdown as text: links, code, emphasis, attribute lists and HTML tags removed (``toc`` strips
-    the tags of the rendered heading with its `strip_tags` and unescapes entities before it makes the id).
+    the tags of the rendered heading with its `strip_tags` and unescapes entities before it makes the id);
+    a formula is its TeX.
 
     >>> plain("Assignment notes: `nn.Module.modules()` (*과제*)")
     'Assignment notes: nn.Module.modules() (과제)'
     >>> plain("**Vitali THM**<sup>정리</sup> &amp; more")
     'Vitali THM정리 & more'
+    >>> plain("$`a<b`${imported}인 경우 {#case}")
+    'a<b인 경우'
     """
-    text = _ATTR_LIST.sub("", markdown)
-    text = _LINK.sub(r"\1", text)
-    text = _MATH.sub(r"\1", text)
-    text = text.replace("`", "")
-    text = re.sub(r"(\*{1,3}|_{2,3})(\S.*?\S|\S)\1", r"\2", text)
-    return html.unescape(strip_tags(text))
+    text, formulas, _ = _split(markdown)
+    return _text(text, formulas)
 
 
 def headings(log: LogPage, slug: Slug = default_slug) -> list[Heading]:
@@ -95,9 +127,9 @@ def headings(log: LogPage, slug: Slug = default_slug) -> list[Heading]:
         m = _ATX.match(line)
         if m is None:
             continue
-        explicit = re.search(r"\{[^{}]*#([\w.-]+)[^{}]*\}\s*$", m.group(2))
-        text = plain(m.group(2))
-        anchor = explicit.group(1) if explicit else unique(slug(text), used)
+        body, formulas, explicit = _split(m.group(2))
+        text = _text(body, formulas)
+        anchor = explicit if explicit else unique(slug(text), used)
         used.add(anchor)
         out.append(Heading(len(m.group(1)), text, index, anchor))
     return out
