@@ -27,7 +27,13 @@ from studylog.authoring.kramdown_math import Math, Token, scan_math
 from studylog.authoring.lists import reindent_lists
 from studylog.authoring.notes import Note, NoteKind
 from studylog.authoring.slug import slugify
-from studylog.authoring.structure import drop_unused_footnotes, insert_excerpt, markdown_in_html, unquote_math
+from studylog.authoring.structure import (
+    close_html_blocks,
+    drop_unused_footnotes,
+    insert_excerpt,
+    markdown_in_html,
+    unquote_math,
+)
 from studylog.authoring.tokens import LINE_BREAK_KEPT
 from studylog.authoring.writer import IMPORTED_ATTRS, Rewriter, Written, formula_latex, write_tokens
 from studylog.errors import StudylogError
@@ -321,8 +327,9 @@ def convert_post(
         meta = dataclasses.replace(meta, categories=list(categories))
     if options.slug:
         meta = dataclasses.replace(meta, slug=slug)
-    converted = _convert_body(fm.body, path=path, first_line=fm.body_line, options=options)
-    notes = control_notes + meta_notes + converted.notes
+    closed, html_notes = close_html_blocks(fm.body, path=path, first_line=fm.body_line)
+    converted = _convert_body(closed, path=path, first_line=fm.body_line, options=options)
+    notes = control_notes + meta_notes + sorted(converted.notes + html_notes, key=lambda n: n.line or 0)
     if dropped:
         notes.insert(
             0,

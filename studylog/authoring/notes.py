@@ -30,6 +30,7 @@ class NoteKind(Enum):
     UNUSED_FOOTNOTE = "unreferenced footnote"  #: a footnote nothing refers to (kramdown did not show it): dropped
     NOT_A_POST = "not a post"  #: a file of the posts folder without Jekyll's dated name: skipped
     FILE_CONFLICT = "file conflict"  #: a file to copy exists in docs/ with other content: left as it was
+    UNCLOSED_HTML = "unclosed HTML block"  #: an HTML block never closed: <p> closed as browsers do, others said
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 
 from markdown.util import BLOCK_LEVEL_ELEMENTS
+
+from studylog.authoring.notes import Note, NoteKind
 from studylog.markup import code_mask, fence_opening
 
-__all__ = ["MORE", "drop_unused_footnotes", "insert_excerpt", "markdown_in_html", "unquote_math"]
+__all__ = ["MORE", "close_html_blocks", "drop_unused_footnotes", "insert_excerpt", "markdown_in_html", "unquote_math"]
 
 #: mkdocs-material's excerpt separator
 MORE = "<!-- more -->"
@@ -154,6 +156,80 @@ def markdown_in_html(body: str) -> str:
             lines[k] = line[:at] + " markdown" + line[at:]
         k = end + 1
     return "\n".join(lines)
+
+
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_BLOCKS = frozenset(BLOCK_LEVEL_ELEMENTS) - _VOID  # what opens an HTML block that a closing tag must end
+
+
+def close_html_blocks(body: str, *, path: str, first_line: int = 1) -> tuple[str, list[Note]]:
+    r"""``body`` (a post's Markdown) with each ``<p>`` HTML block closed where a browser closes it, and a note for
+    every HTML block that was not closed.
+
+    Python-Markdown reads an HTML block from its block-level opening tag at the start of a line up to the
+    tag that closes it, blank lines and Markdown included: a block never closed takes the rest of the post
+    as raw HTML (its headings show as ``####`` text). Browsers, and kramdown, close an open ``<p>`` at the
+    next ``<p>``: so a ``<p>`` opened inside an open one (a typo for ``</p>``) gets ``</p>`` before it, and a
+    ``<p>`` still open at the end gets one at the end of its paragraph. Any other tag is only named, at its
+    line (where it should close is the author's call). Lines are not added or removed but for that last case.
+
+    Examples:
+        >>> text, notes = close_html_blocks('<p class="m">\na\n<p class="m">\nb\n\n## Next', path="p.md")
+        >>> print(text)
+        <p class="m">
+        a
+        </p><p class="m">
+        b
+        </p>
+        <BLANKLINE>
+        ## Next
+        >>> for note in notes:
+        ...     print(note)
+        p.md:3: warning: <p> opened inside the open <p> of line 1: that one closed first, as browsers do
+        p.md:3: warning: <p> never closed: closed at the end of its paragraph, as browsers do
+    """
+    lines = body.split("\n")
+    in_code = code_mask(lines)
+    notes: list[Note] = []
+    k = 0
+    while k < len(lines):
+        m = _HTML_START.match(lines[k]) if not in_code[k] else None
+        if not m or m.group("tag").lower() not in _BLOCKS or m.group("end") == "/>":
+            k += 1
+            continue
+        tag = m.group("tag").lower()
+        pattern = re.compile(rf"<(/?){tag}\b[^>]*>", re.IGNORECASE)
+        opened, depth, end, inserts = k, 0, k, []
+        for end in range(k, len(lines)):
+            for t in pattern.finditer(lines[end]):
+                if t.group(1):
+                    depth -= 1
+                elif tag == "p" and depth == 1:  # HTML's implied end tag: the open <p> closes first
+                    inserts.append((end, t.start()))
+                    notes.append(Note(path, first_line + end, f"<p> opened inside the open <p> of line "
+                                      f"{first_line + opened}: that one closed first, as browsers do",
+                                      NoteKind.UNCLOSED_HTML))  # fmt: skip
+                    opened = end
+                else:
+                    depth += 1
+                if depth == 0:
+                    break
+            if depth <= 0:
+                break
+        for row, col in reversed(inserts):
+            lines[row] = lines[row][:col] + "</p>" + lines[row][col:]
+        if depth > 0 and tag == "p":
+            stop = next((j for j in range(opened + 1, len(lines)) if not lines[j].strip() or in_code[j]), len(lines))
+            lines[stop - 1] += "\n</p>"
+            notes.append(Note(path, first_line + opened, "<p> never closed: closed at the end of its paragraph, "
+                              "as browsers do", NoteKind.UNCLOSED_HTML))  # fmt: skip
+            end = stop - 1
+        elif depth > 0:
+            notes.append(Note(path, first_line + k, f"<{tag}> never closed: Python-Markdown shows the rest of the "
+                              f"post as raw HTML (close it with </{tag}>)", NoteKind.UNCLOSED_HTML))  # fmt: skip
+            break
+        k = end + 1
+    return "\n".join(lines), notes
 
 
 def insert_excerpt(body: str, separator: str | None = None) -> str:
