@@ -20,6 +20,7 @@ import re
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from studylog.authoring.notes import Note, NoteKind
+from studylog.authoring.rawhtml import HTML_START, block_tag, tag_events
 from studylog.markup import code_mask, fence_opening
 
 __all__ = ["MORE", "close_html_blocks", "drop_unused_footnotes", "insert_excerpt", "markdown_in_html", "unquote_math"]
@@ -108,7 +109,6 @@ def unquote_math(markdown: str) -> str:
     return "\n".join(out)
 
 
-_HTML_START = re.compile(r"^(?P<indent> {0,3})<(?P<tag>[A-Za-z][\w-]*)(?P<attrs>(?:\s[^>]*?)?)(?P<end>/?>)")
 
 
 def _has_log_math(block: str) -> bool:
@@ -139,7 +139,7 @@ def markdown_in_html(body: str) -> str:
         if in_code[k]:
             k += 1
             continue
-        m = _HTML_START.match(line)
+        m = HTML_START.match(line)
         if not m or m.group("tag").lower() not in BLOCK_LEVEL_ELEMENTS or m.group("end") == "/>":
             k += 1
             continue
@@ -156,10 +156,6 @@ def markdown_in_html(body: str) -> str:
             lines[k] = line[:at] + " markdown" + line[at:]
         k = end + 1
     return "\n".join(lines)
-
-
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
-_BLOCKS = frozenset(BLOCK_LEVEL_ELEMENTS) - _VOID  # what opens an HTML block that a closing tag must end
 
 
 def close_html_blocks(body: str, *, path: str, first_line: int = 1) -> tuple[str, list[Note]]:
@@ -193,28 +189,23 @@ def close_html_blocks(body: str, *, path: str, first_line: int = 1) -> tuple[str
     notes: list[Note] = []
     k = 0
     while k < len(lines):
-        m = _HTML_START.match(lines[k]) if not in_code[k] else None
-        if not m or m.group("tag").lower() not in _BLOCKS or m.group("end") == "/>":
+        tag = block_tag(lines[k]) if not in_code[k] else None
+        if tag is None:
             k += 1
             continue
-        tag = m.group("tag").lower()
-        pattern = re.compile(rf"<(/?){tag}\b[^>]*>", re.IGNORECASE)
         opened, depth, end, inserts = k, 0, k, []
-        for end in range(k, len(lines)):
-            for t in pattern.finditer(lines[end]):
-                if t.group(1):
-                    depth -= 1
-                elif tag == "p" and depth == 1:  # HTML's implied end tag: the open <p> closes first
-                    inserts.append((end, t.start()))
-                    notes.append(Note(path, first_line + end, f"<p> opened inside the open <p> of line "
-                                      f"{first_line + opened}: that one closed first, as browsers do",
-                                      NoteKind.UNCLOSED_HTML))  # fmt: skip
-                    opened = end
-                else:
-                    depth += 1
-                if depth == 0:
-                    break
-            if depth <= 0:
+        for end, t in tag_events(lines, k, tag, in_code):
+            if t.group(1):
+                depth -= 1
+            elif tag == "p" and depth == 1:  # HTML's implied end tag: the open <p> closes first
+                inserts.append((end, t.start()))
+                notes.append(Note(path, first_line + end, f"<p> opened inside the open <p> of line "
+                                  f"{first_line + opened}: that one closed first, as browsers do",
+                                  NoteKind.UNCLOSED_HTML))  # fmt: skip
+                opened = end
+            else:
+                depth += 1
+            if depth == 0:
                 break
         for row, col in reversed(inserts):
             lines[row] = lines[row][:col] + "</p>" + lines[row][col:]
