@@ -23,10 +23,6 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import ETX, STX
 
-# SuperFences registers pymdownx's normalization bypass with preserve_tabs: before normalization (which
-# deletes STX and ETX) a placeholder is written with SOH and EOT, which it turns into STX and ETX after
-SOH, EOT = "\x01", "\x04"
-
 from studylog.engine.scan import Formula
 from studylog.markup import BlockKind, Fence, InlineMath, Ref, inline_tokens, parse_log
 from studylog.site import render
@@ -37,6 +33,10 @@ from studylog.site.model import PageModel
 from studylog.site.sanitize import sanitize, sanitize_markdown
 from studylog.site.sheet import formula_sheet, sheet_line
 from studylog.site.tocmath import InlineTex, register as register_toc_math
+
+# SuperFences registers pymdownx's normalization bypass with preserve_tabs: before normalization (which
+# deletes STX and ETX) a placeholder is written with SOH and EOT, which it turns into STX and ETX after
+SOH, EOT = "\x01", "\x04"
 
 
 class MathPreprocessor(Preprocessor):
