@@ -49,10 +49,13 @@ class MathPreprocessor(Preprocessor):
         self.early = False  # run by `EarlyMath`, before whitespace normalization: placeholders must bypass it
         self.done = False  # `EarlyMath` did this document's work already
 
-    def _stash(self, html: str) -> str:
-        """Stash HTML studylog made itself: trusted by value, so the sanitizer leaves it alone."""
+    def _stash(self, html: str, tex: str | None = None) -> str:
+        """Stash HTML studylog made itself: trusted by value, so the sanitizer leaves it alone; ``tex``: the
+        inline formula it renders (a heading's id is made from it, `studylog.site.tocmath`)."""
         self.ctx.trusted[html] = None
         placeholder = self.md.htmlStash.store(html)
+        if tex is not None:
+            self.inline_tex.record(len(self.md.htmlStash.rawHtmlBlocks) - 1, tex)
         return placeholder.replace(STX, SOH).replace(ETX, EOT) if self.early else placeholder
 
     @property
@@ -173,7 +176,7 @@ class MathPreprocessor(Preprocessor):
                 else:
                     formula = self.ctx.inline_formula(page, line_no, token.start)
                 if formula is not None:
-                    out.append(self.inline_tex.stashed(self._stash(self._inline(formula)), formula.latex))
+                    out.append(self._stash(self._inline(formula), formula.latex))
                 else:
                     out.append(line[token.start : token.end])
             else:
@@ -217,7 +220,7 @@ class MathPreprocessor(Preprocessor):
             for t in sorted(tokens, key=lambda t: t.start):
                 parts.append(line[pos : t.start])
                 if isinstance(t, InlineMath):
-                    parts.append(self.inline_tex.stashed(self._stash(self._foreign_math(t.latex, False)), t.latex))
+                    parts.append(self._stash(self._foreign_math(t.latex, False), t.latex))
                 else:
                     parts.append(self._stash(self._ref(t.id, None)))
                 pos = t.end

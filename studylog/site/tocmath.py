@@ -38,12 +38,9 @@ class InlineTex:
         self.tex.clear()
         self.swapped.clear()
 
-    def stashed(self, placeholder: str, tex: str) -> str:
-        """Record that ``placeholder`` (from ``md.htmlStash.store``) holds the formula ``tex``; returns it."""
-        m = HTML_PLACEHOLDER_RE.fullmatch(placeholder.replace("\x01", "\x02").replace("\x04", "\x03"))  # SOH/EOT
-        if m is not None:
-            self.tex[int(m.group(1))] = tex
-        return placeholder
+    def record(self, index: int, tex: str) -> None:
+        """The stashed block ``index`` (of ``md.htmlStash``) holds the formula ``tex``."""
+        self.tex[index] = tex
 
 
 class TexForToc(Treeprocessor):
