@@ -32,10 +32,9 @@ def default_slug(text: str) -> str:
 
 
 def _slug(function: Any, separator: Any) -> Slug:
-    if not callable(function):
-        return default_slug if separator in (None, "-") else (lambda text: slugify(text, str(separator)))
+    make = function if callable(function) else slugify
     sep = "-" if separator is None else str(separator)
-    return lambda text: str(function(text, sep))
+    return lambda text: str(make(text, sep))
 
 
 def config_slug(mdx_configs: Mapping[str, Any]) -> Slug:
@@ -49,6 +48,7 @@ def md_slug(md: Markdown | None) -> Slug:
     """The slug of the ``toc`` treeprocessor of ``md`` (the default when it has none)."""
     toc = md.treeprocessors["toc"] if md is not None and "toc" in md.treeprocessors else None
     return _slug(getattr(toc, "slugify", None), getattr(toc, "sep", None)) if toc is not None else default_slug
+
 
 _ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ATTR_LIST = re.compile(r"\s*\{[^{}]*\}\s*$")

@@ -8,7 +8,6 @@ heading of the section it stands in; rows are grouped under the log's sections.
 
 from __future__ import annotations
 
-
 from studylog.engine.scan import Formula
 from studylog.site.escape import esc
 from studylog.site.headings import Heading, Slug, default_slug, headings, section_of
